@@ -1,0 +1,405 @@
+"""Accounts: sign-in with throttling, server-side sessions, users, personal API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from piccolo.query.functions.aggregate import Count
+
+from incubator.accounts import rules
+from incubator.accounts.tables import ApiToken, LoginAttempt, User, UserSession
+from incubator.core import audit
+from incubator.core.auth import CurrentUser
+from incubator.core.db import read_transaction, write_transaction
+from incubator.core.i18n import _
+from incubator.core.locking import update_versioned
+from incubator.core.pagination import Page, PageRequest, paginate
+from incubator.core.passwords import hash_password, verify_password
+from incubator.organizations.tables import Organization
+from incubator.regions.tables import Community
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AccountError(ValueError):
+    """Refused with a message for the user, optionally tied to a form field."""
+
+    def __init__(self, message: str, field: str | None = None, errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or ({field: message} if field else {})
+
+
+# --- sign-in ---------------------------------------------------------------------------------
+
+THROTTLED = "登录失败次数过多，请 {minutes} 分钟后再试。"
+BAD_CREDENTIALS = "用户名或密码错误。"
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    max_failures: int = 5
+    window: dt.timedelta = dt.timedelta(minutes=15)
+
+
+async def _recent_failures(column: Any, value: str, since: dt.datetime) -> int:
+    return await LoginAttempt.count().where(
+        (column == value) & (LoginAttempt.at > since) & (LoginAttempt.succeeded.eq(False))
+    )
+
+
+async def authenticate(
+    username: str, password: str, client_ip: str, policy: LoginPolicy
+) -> CurrentUser:
+    """The user on success; AccountError otherwise, never telling whether the account exists."""
+    username = username.strip()[:64]
+    since = _now() - policy.window
+    last_success = (
+        await LoginAttempt.select(LoginAttempt.at)
+        .where((LoginAttempt.username == username) & LoginAttempt.succeeded.eq(True))
+        .order_by(LoginAttempt.at, ascending=False)
+        .first()
+    )
+    account_since = max(since, last_success["at"]) if last_success else since
+    if (
+        await _recent_failures(LoginAttempt.username, username, account_since)
+        >= policy.max_failures
+        or await _recent_failures(LoginAttempt.client_ip, client_ip, since) >= policy.max_failures
+    ):
+        minutes = int(policy.window.total_seconds() // 60)
+        raise AccountError(_(THROTTLED).format(minutes=minutes))
+
+    row = await User.select().where(User.username == username).first()
+    usable = row is not None and row["is_active"]
+    ok = await verify_password(row["password_hash"] if usable else None, password)
+    async with write_transaction():
+        await LoginAttempt.insert(
+            LoginAttempt(username=username, client_ip=client_ip, succeeded=ok)
+        )
+        if ok:
+            await User.update({User.last_login_at: _now()}).where(User.id == row["id"])
+    if not ok:
+        raise AccountError(_(BAD_CREDENTIALS))
+    return _current_user(row, via="session")
+
+
+def _current_user(row: dict, via: str, prefix: str = "") -> CurrentUser:
+    return CurrentUser(
+        id=row[f"{prefix}id"],
+        username=row[f"{prefix}username"],
+        display_name=row[f"{prefix}display_name"],
+        role=row[f"{prefix}role"],
+        community_id=row[f"{prefix}community"],
+        organization_id=row[f"{prefix}organization"],
+        via=via,
+    )
+
+
+# --- sessions --------------------------------------------------------------------------------
+
+
+async def start_session(
+    user: CurrentUser, client_ip: str, user_agent: str, idle: dt.timedelta, old_key: str | None
+) -> str:
+    """A brand-new session key at every sign-in (no session fixation); the old one is dropped."""
+    key = secrets.token_urlsafe(32)
+    async with write_transaction():
+        if old_key:
+            await UserSession.delete().where(UserSession.key_hash == _digest(old_key))
+        await UserSession.insert(
+            UserSession(
+                key_hash=_digest(key),
+                user=user.id,
+                expires_at=_now() + idle,
+                client_ip=client_ip[:64],
+                user_agent=user_agent[:255],
+            )
+        )
+        await audit.record(user, "user_session", user.id, "login")
+    return key
+
+
+async def end_session(key: str, user: CurrentUser | None) -> None:
+    async with write_transaction():
+        await UserSession.delete().where(UserSession.key_hash == _digest(key))
+        if user:
+            await audit.record(user, "user_session", user.id, "logout")
+
+
+_USER_COLUMNS = ("id", "username", "display_name", "role", "community", "organization")
+
+
+async def user_for_session(key: str, idle: dt.timedelta) -> CurrentUser | None:
+    now = _now()
+    row = (
+        await UserSession.select(
+            UserSession.id,
+            UserSession.expires_at,
+            *(getattr(UserSession.user, c).as_alias(f"u_{c}") for c in _USER_COLUMNS),
+        )
+        .where(
+            (UserSession.key_hash == _digest(key))
+            & (UserSession.expires_at > now)
+            & UserSession.user.is_active.eq(True)
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    left = (row["expires_at"] - now).total_seconds()
+    if rules.should_refresh_expiry(left, idle.total_seconds()):
+        await UserSession.update({UserSession.expires_at: now + idle}).where(
+            UserSession.id == row["id"]
+        )
+    return _current_user(row, via="session", prefix="u_")
+
+
+async def purge_expired_sessions() -> int:
+    deleted = (
+        await UserSession.delete().where(UserSession.expires_at <= _now()).returning(UserSession.id)
+    )
+    return len(deleted)
+
+
+# --- personal API tokens -------------------------------------------------------------------
+
+TOKEN_PREFIX = "inc_"  # noqa: S105 - a visible prefix, not a secret
+
+
+async def user_for_token(token: str) -> CurrentUser | None:
+    row = (
+        await ApiToken.select(
+            ApiToken.id,
+            ApiToken.last_used_at,
+            *(getattr(ApiToken.user, c).as_alias(f"u_{c}") for c in _USER_COLUMNS),
+        )
+        .where(
+            (ApiToken.token_hash == _digest(token))
+            & ApiToken.revoked_at.is_null()
+            & ApiToken.user.is_active.eq(True)
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    now = _now()
+    if row["last_used_at"] is None or (now - row["last_used_at"]).total_seconds() >= 60:
+        await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
+    return _current_user(row, via="token", prefix="u_")
+
+
+async def create_token(user: CurrentUser, name: str) -> str:
+    """Returns the token once; only its hash is kept."""
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise AccountError(_("请填写令牌名称（最多 100 个字符）"), field="name")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    async with write_transaction():
+        rows = await ApiToken.insert(
+            ApiToken(user=user.id, name=name, token_hash=_digest(token), prefix=token[:10])
+        ).returning(ApiToken.id)
+        await audit.record(user, "api_token", rows[0]["id"], "create", after={"name": name})
+    return token
+
+
+async def list_tokens(user: CurrentUser) -> list[dict]:
+    return (
+        await ApiToken.select(
+            ApiToken.id,
+            ApiToken.name,
+            ApiToken.prefix,
+            ApiToken.created_at,
+            ApiToken.last_used_at,
+            ApiToken.revoked_at,
+        )
+        .where(ApiToken.user == user.id)
+        .order_by(ApiToken.id, ascending=False)
+    )
+
+
+async def revoke_token(user: CurrentUser, token_id: int) -> None:
+    async with write_transaction():
+        done = (
+            await ApiToken.update({ApiToken.revoked_at: _now()})
+            .where(
+                (ApiToken.id == token_id)
+                & (ApiToken.user == user.id)
+                & ApiToken.revoked_at.is_null()
+            )
+            .returning(ApiToken.id)
+        )
+        if not done:
+            raise AccountError(_("令牌不存在或已撤销"))
+        await audit.record(user, "api_token", token_id, "revoke")
+
+
+# --- users (admin) -------------------------------------------------------------------------
+
+USER_LIST_COLUMNS = (
+    User.id,
+    User.username,
+    User.display_name,
+    User.role,
+    User.is_active,
+    User.last_login_at,
+    User.version,
+    User.email,
+    User.phone,
+    User.community,
+    User.organization,
+    User.community.name.as_alias("community_name"),
+    User.organization.name.as_alias("organization_name"),
+)
+
+
+async def list_users(filters: dict[str, str], request: PageRequest) -> Page:
+    where = []
+    if filters.get("q"):
+        term = f"%{filters['q']}%"
+        where.append(User.username.ilike(term) | User.display_name.ilike(term))
+    if filters.get("role"):
+        where.append(User.role == filters["role"])
+    if filters.get("active") in ("1", "0"):
+        where.append(User.is_active.eq(filters["active"] == "1"))
+    query = User.select(*USER_LIST_COLUMNS).order_by(User.username)
+    count = User.count()
+    if where:
+        query = query.where(*where)
+        count = count.where(*where)
+    async with read_transaction():
+        return await paginate(query, count, request)
+
+
+async def get_user(user_id: int) -> dict | None:
+    return await User.select(*USER_LIST_COLUMNS).where(User.id == user_id).first()
+
+
+async def _check_scope(data: dict) -> dict[str, str]:
+    errors = rules.scope_errors(data["role"], data.get("community_id"), data.get("organization_id"))
+    if data.get("community_id") is not None and not await Community.exists().where(
+        Community.id == data["community_id"]
+    ):
+        errors["community_id"] = _("所选社区不存在")
+    if data.get("organization_id") is not None and not await Organization.exists().where(
+        Organization.id == data["organization_id"]
+    ):
+        errors["organization_id"] = _("所选社会组织不存在")
+    return errors
+
+
+async def create_user(actor: CurrentUser | None, data: dict) -> int:
+    errors: dict[str, str] = {}
+    if err := rules.username_error(data["username"]):
+        errors["username"] = err
+    if err := rules.password_error(data["password"], data["username"]):
+        errors["password"] = err
+    errors.update(await _check_scope(data))
+    if await User.exists().where(User.username == data["username"]):
+        errors["username"] = _("该用户名已被使用")
+    if errors:
+        raise AccountError(_("请修正表单中的错误"), errors=errors)
+    password_hash = await hash_password(data["password"])
+    row = {
+        "username": data["username"],
+        "display_name": data.get("display_name") or "",
+        "role": data["role"],
+        "community": data.get("community_id"),
+        "organization": data.get("organization_id"),
+        "email": data.get("email") or "",
+        "phone": data.get("phone") or "",
+        "is_active": True,
+    }
+    async with write_transaction():
+        inserted = await User.insert(User(password_hash=password_hash, **row)).returning(User.id)
+        user_id = inserted[0]["id"]
+        await audit.record(actor, "app_user", user_id, "create", after=row)
+    return user_id
+
+
+EDITABLE = ("display_name", "role", "community", "organization", "email", "phone", "is_active")
+
+
+async def update_user(actor: CurrentUser, user_id: int, version: int, data: dict) -> None:
+    errors = await _check_scope(data)
+    if user_id == actor.id and (data["role"] != actor.role or not data["is_active"]):
+        errors["role"] = _("不能修改自己的角色或停用自己的账号")
+    if errors:
+        raise AccountError(_("请修正表单中的错误"), errors=errors)
+    values = {
+        "display_name": data.get("display_name") or "",
+        "role": data["role"],
+        "community": data.get("community_id"),
+        "organization": data.get("organization_id"),
+        "email": data.get("email") or "",
+        "phone": data.get("phone") or "",
+        "is_active": bool(data["is_active"]),
+    }
+    async with write_transaction():
+        before = (
+            await User.select(*(getattr(User, c) for c in EDITABLE))
+            .where(User.id == user_id)
+            .first()
+        )
+        if before is None:
+            raise AccountError(_("用户不存在"))
+        await update_versioned(User, user_id, version, values)
+        if not values["is_active"]:
+            await UserSession.delete().where(UserSession.user == user_id)
+        old, new = audit.changes(before, values)
+        await audit.record(actor, "app_user", user_id, "update", before=old, after=new)
+
+
+async def set_password(
+    actor: CurrentUser, user_id: int, password: str, current_password: str | None = None
+) -> None:
+    """Admin reset (no current password) or the user's own change (current password required).
+    Either way every other session of the user ends."""
+    row = await User.select(User.username, User.password_hash).where(User.id == user_id).first()
+    if row is None:
+        raise AccountError(_("用户不存在"))
+    if current_password is not None and not await verify_password(
+        row["password_hash"], current_password
+    ):
+        raise AccountError(_("当前密码不正确"), field="current_password")
+    if err := rules.password_error(password, row["username"]):
+        raise AccountError(err, field="password")
+    password_hash = await hash_password(password)
+    async with write_transaction():
+        await User.update(
+            {User.password_hash: password_hash, User.version: User.version + 1}
+        ).where(User.id == user_id)
+        await UserSession.delete().where(UserSession.user == user_id)
+        action = "change_password" if current_password is not None else "reset_password"
+        await audit.record(actor, "app_user", user_id, action)
+
+
+async def scope_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    async with read_transaction():
+        communities = await Community.select(Community.id, Community.name).order_by(Community.id)
+        organizations = await Organization.select(Organization.id, Organization.name).order_by(
+            Organization.name
+        )
+    return (
+        [(str(c["id"]), c["name"]) for c in communities],
+        [(str(o["id"]), o["name"]) for o in organizations],
+    )
+
+
+async def counts_by_role() -> dict[str, int]:
+    rows = await User.select(User.role, Count(User.id, alias="n")).group_by(User.role)
+    return {r["role"]: r["n"] for r in rows}
+
+
+async def find_user_id(username: str) -> int | None:
+    row = await User.select(User.id).where(User.username == username).first()
+    return row["id"] if row else None

@@ -1,0 +1,131 @@
+"""The app factory: every plugin, middleware, router and template setting is wired here."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from litestar import Litestar, Router
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import State
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from incubator.accounts import service as accounts
+from incubator.accounts import views as account_views
+from incubator.api import views as api_views
+from incubator.core import audit_views, db, nav
+from incubator.core.auth import role_guard
+from incubator.core.file_views import FileController
+from incubator.core.roles import PUBLIC_ROUTE
+from incubator.core.web import (
+    AllowedHostsMiddleware,
+    RequestContextMiddleware,
+    SecurityHeadersMiddleware,
+    exception_handlers,
+    template_engine,
+)
+from incubator.home import views as home_views
+from incubator.regions import views as region_views
+from incubator.settings import Settings, load_settings
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+SESSION_PURGE_INTERVAL_S = 600
+# Multipart bodies are parsed before the CSRF check: allow an upload and a little form around it.
+FORM_OVERHEAD_BYTES = 1024 * 1024
+
+log = logging.getLogger("incubator")
+
+# Each module contributes its controllers and its navigation links.
+MODULES = (home_views, region_views, account_views, audit_views)
+
+
+def _register_nav() -> None:
+    for module in MODULES:
+        nav.register(*module.NAV)
+
+
+@contextlib.asynccontextmanager
+async def _database(app: Litestar) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    engine = db.bind_engine(db.engine_from_url(settings.database_url))
+    await db.prepare_database(engine)
+    await db.open_pool(engine, settings.db_pool_size)
+    purger = asyncio.create_task(_purge_sessions_forever())
+    try:
+        yield
+    finally:
+        purger.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await purger
+        await db.close_pool(engine)
+
+
+async def _purge_sessions_forever() -> None:
+    while True:
+        try:
+            await accounts.purge_expired_sessions()
+        except Exception:  # a failed purge must never stop the app; try again later
+            log.exception("purging expired sessions failed")
+        await asyncio.sleep(SESSION_PURGE_INTERVAL_S)
+
+
+def create_app(settings: Settings | None = None, extra_routes: Sequence[Any] = ()) -> Litestar:
+    settings = settings or load_settings()
+    _register_nav()
+    static = create_static_files_router(
+        path="/static",
+        directories=[STATIC_DIR],
+        opt=PUBLIC_ROUTE,
+        include_in_schema=False,
+        name="static",
+    )
+    controllers = [
+        *home_views.ROUTES,
+        *account_views.ROUTES,
+        *region_views.ROUTES,
+        *api_views.ROUTES,
+        audit_views.AuditController,
+        FileController,
+    ]
+    return Litestar(
+        route_handlers=[static, *controllers, *extra_routes],
+        guards=[role_guard],
+        middleware=[
+            AllowedHostsMiddleware(settings),
+            SecurityHeadersMiddleware(settings),
+            RequestContextMiddleware(settings),
+        ],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name="csrftoken",
+            cookie_httponly=True,
+            cookie_secure=settings.production,
+            cookie_samesite="lax",
+            # The API authenticates writes with tokens (see RequestContextMiddleware).
+            exclude=["/api/", "/static/", "/healthz"],
+        ),
+        template_config=TemplateConfig(instance=template_engine()),
+        exception_handlers=exception_handlers(),
+        openapi_config=OpenAPIConfig(
+            title="社会组织孵化与社区建设管理系统 API",
+            version="1",
+            render_plugins=[JsonRenderPlugin()],
+            openapi_router=Router(path="/schema", route_handlers=[], opt=PUBLIC_ROUTE),
+        ),
+        lifespan=[_database],
+        state=State({"settings": settings}),
+        request_max_body_size=settings.max_upload_bytes + FORM_OVERHEAD_BYTES,
+        debug=False,
+    )
+
+
+def app_from_env() -> Litestar:
+    """For `uvicorn --factory incubator.app:app_from_env`."""
+    return create_app(load_settings())

@@ -1,0 +1,175 @@
+"""`incubator serve | migrate | seed-demo | create-user | backup | restore | purge-sessions`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from incubator.settings import Settings, SettingsError, load_settings
+
+
+def _with_database(settings: Settings, work: Callable[[], Awaitable[object]]) -> object:
+    from incubator.core import db
+
+    async def run() -> object:
+        engine = db.bind_engine(db.engine_from_url(settings.database_url))
+        await db.prepare_database(engine)
+        return await work()
+
+    return asyncio.run(run())
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "incubator.app:app_from_env",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        workers=args.workers,
+        proxy_headers=False,
+        log_level="info",
+    )
+    return 0
+
+
+def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
+    from incubator.core import db
+
+    _with_database(settings, db.run_migrations)
+    print("数据库迁移完成 (migrations applied)")
+    return 0
+
+
+def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from incubator.demo import seed_demo
+
+    created = _with_database(settings, seed_demo)
+    if not created:
+        print("数据库已有数据，未加载演示数据 (database not empty: demo data not loaded)")
+        return 0
+    print("已加载演示数据。演示账号 (demo accounts):")
+    for username, role, password in created:  # type: ignore[union-attr]
+        print(f"  {username:<12} {role:<10} {password}")
+    return 0
+
+
+def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
+    from incubator.accounts import service as accounts
+    from incubator.organizations.service import organization_id_by_name
+    from incubator.regions.service import community_id_by_name
+
+    password = os.environ.get("INCUBATOR_NEW_PASSWORD")
+    if not password:
+        password = getpass.getpass("密码 (password): ")
+        if password != getpass.getpass("再次输入 (again): "):
+            print("两次输入的密码不一致 (passwords differ)", file=sys.stderr)
+            return 2
+
+    async def work() -> int:
+        community_id = organization_id = None
+        if args.community:
+            community_id = await community_id_by_name(args.community)
+            if community_id is None:
+                raise accounts.AccountError(f"社区不存在 (no such community): {args.community}")
+        if args.organization:
+            organization_id = await organization_id_by_name(args.organization)
+            if organization_id is None:
+                raise accounts.AccountError(
+                    f"社会组织不存在 (no such organization): {args.organization}"
+                )
+        return await accounts.create_user(
+            None,
+            {
+                "username": args.username,
+                "password": password,
+                "display_name": args.display_name or "",
+                "role": args.role,
+                "community_id": community_id,
+                "organization_id": organization_id,
+            },
+        )
+
+    try:
+        user_id = _with_database(settings, work)
+    except accounts.AccountError as exc:
+        details = "; ".join(exc.errors.values()) if exc.errors else ""
+        print(f"{exc.message} {details}".strip(), file=sys.stderr)
+        return 2
+    print(f"已创建用户 {args.username} (id {user_id})")
+    return 0
+
+
+def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
+    from incubator.backup import backup
+
+    path = backup(settings, Path(args.path))
+    print(f"备份完成 (backup written): {path}")
+    return 0
+
+
+def cmd_restore(settings: Settings, args: argparse.Namespace) -> int:
+    from incubator.backup import BackupError, restore
+
+    try:
+        restore(settings, Path(args.path))
+    except BackupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"已从备份恢复 (restored from): {args.path}")
+    return 0
+
+
+def cmd_purge_sessions(settings: Settings, args: argparse.Namespace) -> int:
+    from incubator.accounts.service import purge_expired_sessions
+
+    deleted = _with_database(settings, purge_expired_sessions)
+    print(f"已删除过期会话 (expired sessions deleted): {deleted}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="incubator", description="社会组织孵化与社区建设管理系统")
+    sub = p.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="启动网站 (serve the app)")
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(run=cmd_serve)
+    sub.add_parser("migrate", help="执行数据库迁移").set_defaults(run=cmd_migrate)
+    sub.add_parser("seed-demo", help="空数据库时加载演示数据").set_defaults(run=cmd_seed_demo)
+    create = sub.add_parser("create-user", help="创建用户")
+    create.add_argument("username")
+    create.add_argument(
+        "--role", required=True, choices=["admin", "staff", "assessor", "community", "applicant"]
+    )
+    create.add_argument("--community")
+    create.add_argument("--organization")
+    create.add_argument("--display-name")
+    create.set_defaults(run=cmd_create_user)
+    b = sub.add_parser("backup", help="备份数据库到文件")
+    b.add_argument("path")
+    b.set_defaults(run=cmd_backup)
+    r = sub.add_parser("restore", help="从备份文件恢复数据库（请先停止网站）")
+    r.add_argument("path")
+    r.set_defaults(run=cmd_restore)
+    sub.add_parser("purge-sessions", help="删除过期会话").set_defaults(run=cmd_purge_sessions)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"配置错误 (settings error): {exc}", file=sys.stderr)
+        return 2
+    return args.run(settings, args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,95 @@
+"""The audit log: one row per change, written inside the same transaction as the change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from incubator.core.auth import CurrentUser
+from incubator.core.db import read_transaction
+from incubator.core.i18n import LOCAL_TZ
+from incubator.core.pagination import Page, PageRequest, paginate
+from incubator.core.tables import AuditLog
+
+# Never copied into the log, whatever table they come from.
+SECRET_FIELDS = frozenset({"password_hash", "token_hash", "key_hash"})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def summary(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if row is None:
+        return None
+    return {k: _plain(v) for k, v in row.items() if k not in SECRET_FIELDS}
+
+
+def changes(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the fields that changed, before and after."""
+    keys = [k for k in after if k not in SECRET_FIELDS and before.get(k) != after[k]]
+    return {k: _plain(before.get(k)) for k in keys}, {k: _plain(after[k]) for k in keys}
+
+
+async def record(
+    actor: CurrentUser | None,
+    table: str,
+    record_id: Any,
+    action: str,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> None:
+    """Call inside the service's write transaction, after the change itself."""
+    await AuditLog.insert(
+        AuditLog(
+            actor_id=actor.id if actor else None,
+            actor_name=actor.username if actor else "system",
+            table_name=table,
+            record_id=str(record_id),
+            action=action,
+            before=summary(before),
+            after=summary(after),
+        )
+    )
+
+
+async def search(
+    *,
+    table: str,
+    action: str,
+    actor: str,
+    record: str,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    request: PageRequest,
+) -> tuple[Page, list[str], list[str]]:
+    where = []
+    if table:
+        where.append(AuditLog.table_name == table)
+    if action:
+        where.append(AuditLog.action == action)
+    if actor:
+        where.append(AuditLog.actor_name.ilike(f"%{actor}%"))
+    if record:
+        where.append(AuditLog.record_id == record)
+    if date_from:
+        where.append(AuditLog.at >= dt.datetime.combine(date_from, dt.time(), LOCAL_TZ))
+    if date_to:
+        end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), LOCAL_TZ)
+        where.append(AuditLog.at < end)
+    query = AuditLog.select().order_by(AuditLog.id, ascending=False)
+    count = AuditLog.count()
+    if where:
+        query, count = query.where(*where), count.where(*where)
+    async with read_transaction():
+        page = await paginate(query, count, request)
+        tables = [r["table_name"] for r in await AuditLog.select(AuditLog.table_name).distinct()]
+        actions = [r["action"] for r in await AuditLog.select(AuditLog.action).distinct()]
+    return page, sorted(tables), sorted(actions)

@@ -1,0 +1,101 @@
+"""Engine selection, binding and transactions: the one place that knows which database runs.
+
+Piccolo caches an engine on every table (`Table._meta.db`) and the migration runner asks
+`piccolo_conf.DB`; `bind_engine` points both at the engine chosen from the settings, so the app,
+the CLI and each test can use their own database without import-time side effects.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from piccolo.apps.migrations.tables import Migration
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+# Make Piccolo's own machinery (migrations) read our config module, wherever the process started.
+os.environ.setdefault("PICCOLO_CONF", "incubator.piccolo_conf")
+
+SQLITE_LOCK_TIMEOUT_S = 30
+
+_engine: Engine | None = None
+
+
+def engine_from_url(url: str) -> Engine:
+    parts = urlsplit(url)
+    if parts.scheme == "sqlite":
+        return SQLiteEngine(path=url.removeprefix("sqlite:///"), timeout=SQLITE_LOCK_TIMEOUT_S)
+    return PostgresEngine(config={"dsn": url.replace("postgres://", "postgresql://", 1)})
+
+
+def bind_engine(engine: Engine) -> Engine:
+    """Make every table of the app, and the migration runner, use this engine."""
+    global _engine
+    from incubator import piccolo_conf
+    from incubator.piccolo_app import APP_CONFIG
+
+    _engine = engine
+    piccolo_conf.DB = engine
+    for table in [*APP_CONFIG.table_classes, Migration]:
+        table._meta.db = engine
+    return engine
+
+
+def current_engine() -> Engine:
+    if _engine is None:
+        raise RuntimeError("no database engine bound; call bind_engine() first")
+    return _engine
+
+
+def is_sqlite() -> bool:
+    return current_engine().engine_type == "sqlite"
+
+
+def write_transaction():
+    """One transaction for all the writes of a service call and their audit rows.
+
+    On SQLite it is IMMEDIATE: the write lock is taken at BEGIN, so concurrent writers wait
+    (busy timeout) instead of failing with "database is locked" when a read turns into a write.
+    """
+    engine = current_engine()
+    if isinstance(engine, SQLiteEngine):
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()
+
+
+def read_transaction():
+    """Groups a request's reads: SQLite otherwise opens a connection (and thread) per query."""
+    return current_engine().transaction()
+
+
+async def prepare_database(engine: Engine) -> None:
+    if isinstance(engine, SQLiteEngine):
+        Path(engine.path).parent.mkdir(parents=True, exist_ok=True)
+        # WAL persists in the file; readers then never block the writer.
+        await engine.run_ddl("PRAGMA journal_mode=WAL")
+
+
+async def open_pool(engine: Engine, size: int) -> None:
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=1, max_size=size)
+
+
+async def close_pool(engine: Engine) -> None:
+    if isinstance(engine, PostgresEngine):
+        await engine.close_connection_pool()
+
+
+async def run_migrations() -> None:
+    """Apply every pending migration of the `incubator` app to the bound engine."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    result = await run_forwards(app_name="incubator", migration_id="all")
+    if not result.success:
+        raise RuntimeError(f"migration failed: {result.message}")
+
+
+async def ping() -> None:
+    await current_engine().run_ddl("SELECT 1")

@@ -1,0 +1,149 @@
+"""Upload storage: random names under the data dir, type decided by content, size limited.
+
+The original file name is kept only as metadata; files leave the server only through an
+authorized download route (see core.views_files).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import secrets
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import anyio.to_thread
+
+from incubator.core import audit
+from incubator.core.auth import CurrentUser
+from incubator.core.db import write_transaction
+from incubator.core.tables import StoredFile
+
+
+@dataclass(frozen=True)
+class FileKind:
+    code: str
+    content_type: str
+    extension: str
+
+
+PDF = FileKind("pdf", "application/pdf", ".pdf")
+JPEG = FileKind("jpeg", "image/jpeg", ".jpg")
+PNG = FileKind("png", "image/png", ".png")
+DOCX = FileKind(
+    "docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"
+)
+XLSX = FileKind(
+    "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"
+)
+ALL_KINDS = (PDF, JPEG, PNG, DOCX, XLSX)
+IMAGES = (JPEG, PNG)
+
+
+class UploadError(ValueError):
+    """The upload is refused; the message is shown to the user."""
+
+
+def detect_kind(data: bytes) -> FileKind | None:
+    """The type by its bytes, never by the name or the browser's claim."""
+    if data.startswith(b"%PDF-"):
+        return PDF
+    if data.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return PNG
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" in names:
+            if "word/document.xml" in names:
+                return DOCX
+            if "xl/workbook.xml" in names:
+                return XLSX
+    return None
+
+
+def clean_original_name(name: str) -> str:
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|:*?')
+    return (name.strip() or "file")[:200]
+
+
+def storage_path(uploads_dir: Path, storage_name: str) -> Path:
+    return uploads_dir / storage_name[:2] / storage_name
+
+
+async def store_upload(
+    *,
+    uploads_dir: Path,
+    max_bytes: int,
+    data: bytes,
+    original_name: str,
+    actor: CurrentUser,
+    allowed: tuple[FileKind, ...] = ALL_KINDS,
+    community_id: int | None = None,
+    organization_id: int | None = None,
+) -> dict:
+    if not data:
+        raise UploadError("文件为空，请重新选择文件。")
+    if len(data) > max_bytes:
+        raise UploadError(f"文件过大：最大允许 {max_bytes // (1024 * 1024)} MB。")
+    kind = detect_kind(data)
+    if kind is None or kind not in allowed:
+        names = "、".join(k.code.upper() for k in allowed)
+        raise UploadError(f"不支持的文件类型：只接受 {names} 文件（按文件内容判断）。")
+
+    storage_name = secrets.token_hex(16) + kind.extension
+    path = storage_path(uploads_dir, storage_name)
+
+    def write() -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+    await anyio.to_thread.run_sync(write)
+    row = {
+        "storage_name": storage_name,
+        "original_name": clean_original_name(original_name),
+        "content_type": kind.content_type,
+        "kind": kind.code,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "uploaded_by": actor.id,
+        "community": community_id,
+        "organization": organization_id,
+    }
+    try:
+        async with write_transaction():
+            inserted = await StoredFile.insert(StoredFile(**row)).returning(StoredFile.id)
+            file_id = inserted[0]["id"]
+            await audit.record(actor, "stored_file", file_id, "upload", after=row)
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    return {"id": file_id, **row}
+
+
+async def get_file(file_id: int) -> dict | None:
+    return await StoredFile.select().where(StoredFile.id == file_id).first()
+
+
+def may_download(user: CurrentUser, stored: dict) -> bool:
+    """Street-wide roles read every file; others their own uploads and their scope's files."""
+    if user.street_wide or stored["uploaded_by"] == user.id:
+        return True
+    if user.community_id is not None and stored["community"] == user.community_id:
+        return True
+    return user.organization_id is not None and stored["organization"] == user.organization_id
+
+
+async def list_uploads_of(user_id: int, limit: int = 50) -> list[dict]:
+    return (
+        await StoredFile.select()
+        .where(StoredFile.uploaded_by == user_id)
+        .order_by(StoredFile.id, ascending=False)
+        .limit(limit)
+    )

@@ -1,0 +1,99 @@
+"""Form parsing and validation with field-level Chinese messages.
+
+Each module's forms.py declares its fields; views call `bind(FIELDS, data)` and, when the form
+has errors, render the page again with `form.values` (the input kept) and `form.errors`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from incubator.core.i18n import _
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    required: bool = False
+    kind: str = "text"  # text | password | int | choice | bool | textarea
+    max_length: int = 200
+    min_length: int = 0
+    low: int | None = None
+    high: int | None = None
+    choices: Sequence[tuple[str, str]] = ()
+    help: str = ""
+
+
+@dataclass
+class Form:
+    fields: Sequence[Field]
+    values: dict[str, str] = field(default_factory=dict)
+    cleaned: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def add_error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, message)
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+def empty(fields: Sequence[Field], initial: Mapping[str, Any] | None = None) -> Form:
+    values = {
+        f.name: "" if (initial or {}).get(f.name) is None else str(initial[f.name]) for f in fields
+    }
+    return Form(fields=fields, values=values)
+
+
+def _clean(f: Field, raw: str, form: Form) -> Any:
+    label = _(f.label)
+    if f.kind == "bool":
+        return raw in ("1", "on", "true", "yes")
+    if raw == "":
+        if f.required:
+            form.add_error(f.name, _("请填写{label}").format(label=label))
+        return None
+    if f.kind in ("text", "textarea", "password"):
+        if len(raw) > f.max_length:
+            form.add_error(f.name, _("{label}最多 {n} 个字符").format(label=label, n=f.max_length))
+        elif len(raw) < f.min_length:
+            form.add_error(f.name, _("{label}至少 {n} 个字符").format(label=label, n=f.min_length))
+        return raw
+    if f.kind == "int":
+        try:
+            value = int(raw)
+        except ValueError:
+            form.add_error(f.name, _("{label}必须是整数").format(label=label))
+            return None
+        if (f.low is not None and value < f.low) or (f.high is not None and value > f.high):
+            form.add_error(
+                f.name,
+                _("{label}必须在 {low} 到 {high} 之间").format(label=label, low=f.low, high=f.high),
+            )
+        return value
+    if f.kind == "choice":
+        if raw not in {code for code, _label in f.choices}:
+            form.add_error(f.name, _("请选择有效的{label}").format(label=label))
+            return None
+        return raw
+    raise ValueError(f"unknown field kind {f.kind}")
+
+
+def bind(fields: Sequence[Field], data: Mapping[str, Any]) -> Form:
+    form = Form(fields=fields)
+    for f in fields:
+        raw = data.get(f.name, "")
+        raw = raw if isinstance(raw, str) else ""
+        if f.kind not in ("password", "textarea"):
+            raw = raw.strip()
+        # Passwords are never echoed back into the page.
+        form.values[f.name] = "" if f.kind == "password" else raw
+        form.cleaned[f.name] = _clean(f, raw, form)
+    return form

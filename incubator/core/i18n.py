@@ -1,0 +1,56 @@
+"""Translations: Chinese source strings, an English Babel catalog, the language per request.
+
+Source strings in code and templates are the zh-CN text; `translations/en/LC_MESSAGES/messages.po`
+maps them to English. The current language lives in a ContextVar set by the request middleware.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from incubator.settings import LANGUAGES
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+LANG_COOKIE = "lang"
+# The street office works in China Standard Time; stored times are UTC.
+LOCAL_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
+
+_language: ContextVar[str] = ContextVar("language", default="zh-CN")
+
+
+@cache
+def _catalog(lang: str) -> dict[str, str]:
+    if lang == "zh-CN":
+        return {}
+    path = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    return {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+
+
+def set_language(lang: str) -> None:
+    _language.set(lang if lang in LANGUAGES else "zh-CN")
+
+
+def get_language() -> str:
+    return _language.get()
+
+
+def gettext(message: str) -> str:
+    return _catalog(_language.get()).get(message, message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return gettext(singular if n == 1 else plural)
+
+
+def pick_language(cookie_value: str | None, default: str) -> str:
+    return cookie_value if cookie_value in LANGUAGES else default
+
+
+_ = gettext

@@ -1,0 +1,280 @@
+"""The HTTP edge: request middleware, security headers, templates and error pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from http.cookies import SimpleCookie
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from litestar import MediaType, Request, Response
+from litestar.enums import ScopeType
+from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
+from litestar.middleware import ASGIMiddleware
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.response import Redirect, Template
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from incubator.accounts import service as accounts
+from incubator.core import flash, i18n, signing
+from incubator.core.auth import CurrentUser
+from incubator.core.i18n import LOCAL_TZ
+from incubator.core.nav import visible_nav
+from incubator.core.pagination import query_string
+from incubator.core.roles import ROLE_LABELS
+from incubator.settings import Settings
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
+SESSION_COOKIE = "incubator_session"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def client_ip(scope: Scope) -> str:
+    client = scope.get("client")
+    return client[0] if client else ""
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    jar: SimpleCookie = SimpleCookie()
+    for name, value in scope.get("headers", []):
+        if name == b"cookie":
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:  # noqa: S112 - a malformed cookie header is ignored, not fatal
+                continue
+    return {k: m.value for k, m in jar.items()}
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return ""
+
+
+def cookie_header(name: str, value: str, *, secure: bool, max_age: int | None = None) -> bytes:
+    parts = [f"{name}={value}", "Path=/", "HttpOnly", "SameSite=Lax"]
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    if secure:
+        parts.append("Secure")
+    return "; ".join(parts).encode("latin-1")
+
+
+async def send_json(send: Send, status: int, payload: dict) -> None:
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class RequestContextMiddleware(ASGIMiddleware):
+    """Sets the language and the current user on every request, and carries flash messages.
+
+    Static files and the health check are excluded: they touch no session or database row.
+    """
+
+    scopes = (ScopeType.HTTP,)
+    exclude_path_pattern = ("^/static/", "^/healthz$")
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.idle = dt.timedelta(minutes=settings.session_idle_minutes)
+
+    async def _user(self, scope: Scope, cookies: dict[str, str]) -> CurrentUser | None:
+        authorization = _header(scope, b"authorization")
+        if authorization.lower().startswith("bearer "):
+            return await accounts.user_for_token(authorization[7:].strip())
+        key = cookies.get(SESSION_COOKIE)
+        return await accounts.user_for_session(key, self.idle) if key else None
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        cookies = _cookies(scope)
+        i18n.set_language(i18n.pick_language(cookies.get(i18n.LANG_COOKIE), self.settings.lang))
+        user = await self._user(scope, cookies)
+        scope["user"] = user
+        state: Any = scope
+        incoming = cookies.get(flash.FLASH_COOKIE)
+        state[flash.IN_KEY] = (
+            signing.unsign(self.settings.secret_key, flash.PURPOSE, incoming) if incoming else None
+        )
+        if (
+            scope["path"].startswith("/api/")
+            and scope.get("method") in UNSAFE_METHODS
+            and (user is None or user.via != "token")
+        ):
+            # The API is exempt from the CSRF cookie check, so its writes need a token.
+            message = i18n._("API 写操作需要个人访问令牌 (Authorization: Bearer)")
+            await send_json(send, 403, {"message": message, "status_code": 403})
+            return
+
+        async def send_with_flash(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                outgoing = state.get(flash.OUT_KEY)
+                secure = self.settings.production
+                if outgoing:
+                    value = signing.sign(self.settings.secret_key, flash.PURPOSE, outgoing)
+                    headers.append((b"set-cookie", cookie_header("flash", value, secure=secure)))
+                elif incoming and state.get(flash.CONSUMED_KEY):
+                    headers.append(
+                        (b"set-cookie", cookie_header("flash", "", secure=secure, max_age=0))
+                    )
+                message["headers"] = headers
+            await send(message)
+
+        await next_app(scope, receive, send_with_flash)
+
+
+class AllowedHostsMiddleware(ASGIMiddleware):
+    """Refuses requests whose Host header (port ignored) is not in INCUBATOR_ALLOWED_HOSTS."""
+
+    scopes = (ScopeType.HTTP, ScopeType.WEBSOCKET)
+
+    def __init__(self, settings: Settings) -> None:
+        self.allowed = frozenset(h.lower() for h in settings.allowed_hosts)
+
+    def allows(self, host_header: str) -> bool:
+        host = host_header.strip().lower()
+        if host.startswith("["):  # IPv6 literal: [::1]:8000
+            host = host[: host.find("]") + 1]
+        else:
+            host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+        return "*" in self.allowed or host in self.allowed
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        if not self.allows(_header(scope, b"host")):
+            await send_json(send, 400, {"message": "主机名不被允许 (host not allowed)"})
+            return
+        await next_app(scope, receive, send)
+
+
+class SecurityHeadersMiddleware(ASGIMiddleware):
+    scopes = (ScopeType.HTTP,)
+
+    def __init__(self, settings: Settings) -> None:
+        headers = [
+            (b"content-security-policy", CSP.encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", b"DENY"),
+            (b"referrer-policy", b"same-origin"),
+            (b"cross-origin-opener-policy", b"same-origin"),
+            (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+        ]
+        if settings.production:
+            headers.append((b"strict-transport-security", b"max-age=31536000"))
+        self.headers = headers
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _v in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.headers if k not in present]
+                message["headers"] = [*message.get("headers", []), *extra]
+                if not scope["path"].startswith("/static/") and b"cache-control" not in present:
+                    # Pages carry personal data: never kept in shared or browser caches.
+                    message["headers"].append((b"cache-control", b"no-store"))
+            await send(message)
+
+        await next_app(scope, receive, send_with_headers)
+
+
+# --- templates -----------------------------------------------------------------------------
+
+
+def _format_datetime(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(LOCAL_TZ)
+        return value.strftime(fmt)
+    if isinstance(value, dt.date):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def template_engine() -> JinjaTemplateEngine:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        role_labels=ROLE_LABELS,
+        get_language=i18n.get_language,
+        query_string=query_string,
+    )
+    env.filters["datetime"] = _format_datetime
+    engine = JinjaTemplateEngine.from_environment(env)
+    engine.register_template_callable("current_user", lambda ctx: ctx["request"].scope.get("user"))
+    engine.register_template_callable(
+        "flashed_messages", lambda ctx: flash.flashed_messages(ctx["request"])
+    )
+    engine.register_template_callable(
+        "nav_items", lambda ctx: visible_nav(ctx["request"].scope.get("user"))
+    )
+    return engine
+
+
+# --- errors --------------------------------------------------------------------------------
+
+ERROR_TITLES = {
+    400: "请求有误",
+    401: "请先登录",
+    403: "没有权限",
+    404: "页面不存在",
+    405: "不支持的请求方式",
+    413: "上传内容过大",
+    429: "请求过于频繁",
+    500: "服务器内部错误",
+}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path.startswith("/schema")
+
+
+log = logging.getLogger("incubator")
+
+
+def error_response(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    if status >= 500:
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    title = i18n._(ERROR_TITLES.get(status, "请求失败"))
+    if _wants_json(request):
+        detail = exc.detail if isinstance(exc, HTTPException) and status < 500 else ""
+        message = title if not detail or detail == ERROR_TITLES.get(status) else detail
+        return Response({"message": message, "status_code": status}, status_code=status)
+    if isinstance(exc, NotAuthorizedException) or status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return Redirect(path="/login" + query_string({"next": target}), status_code=303)
+    template = f"errors/{status if status in (403, 404, 500) else 'generic'}.html"
+    return Template(
+        template_name=template,
+        context={"status": status, "title": title},
+        status_code=status,
+        media_type=MediaType.HTML,
+    )
+
+
+def exception_handlers() -> dict:
+    return {
+        HTTPException: error_response,
+        PermissionDeniedException: error_response,
+        Exception: error_response,
+    }

@@ -1,0 +1,57 @@
+"""The signed-in home page, the language switch and the health check."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, post
+from litestar.response import Redirect, Template
+
+from incubator.accounts import service as accounts
+from incubator.core import db, i18n
+from incubator.core.http import form_data, safe_next, see_other, settings_of, user_of
+from incubator.core.nav import NavItem
+from incubator.core.roles import ALL_ROLES, PUBLIC_ROUTE, allow_signed_in
+from incubator.regions import service as regions
+from incubator.settings import LANGUAGES
+
+NAV = (NavItem("首页", "/", frozenset(ALL_ROLES), order=0),)
+
+
+class HomeController(Controller):
+    @get("/", opt=allow_signed_in())
+    async def home(self, request: Request) -> Template:
+        user = user_of(request)
+        context = {"totals": await regions.street_totals(), "role_counts": None}
+        if user.role == "admin":
+            context["role_counts"] = await accounts.counts_by_role()
+        return Template("home/index.html", context=context)
+
+    @post("/language", opt=PUBLIC_ROUTE)
+    async def set_language(self, request: Request) -> Redirect:
+        data = await form_data(request)
+        lang = data.get("lang") if data.get("lang") in LANGUAGES else "zh-CN"
+        back = safe_next(data.get("next") if isinstance(data.get("next"), str) else None)
+        response = see_other(back)
+        response.set_cookie(
+            i18n.LANG_COOKIE,
+            str(lang),
+            path="/",
+            max_age=365 * 24 * 3600,
+            samesite="lax",
+            httponly=True,
+            secure=settings_of(request).production,
+        )
+        return response
+
+    @get("/healthz", opt=PUBLIC_ROUTE, include_in_schema=False)
+    async def health(self) -> Response:
+        try:
+            await db.ping()
+        except Exception as exc:  # any failure to reach the database is "down"
+            return Response(
+                {"status": "error", "database": f"unreachable: {type(exc).__name__}"},
+                status_code=503,
+            )
+        return Response({"status": "ok", "database": "ok"})
+
+
+ROUTES = [HomeController]

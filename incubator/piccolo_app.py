@@ -1,0 +1,31 @@
+"""The single Piccolo app `incubator`; its migrations live in the top-level `migrations/` folder."""
+
+from pathlib import Path
+
+from piccolo.conf.apps import AppConfig
+
+from incubator.accounts.tables import ApiToken, LoginAttempt, User, UserSession
+from incubator.core.tables import AuditLog, StoredFile
+from incubator.organizations.tables import Organization
+from incubator.regions.tables import Community, Grid, Street
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+APP_CONFIG = AppConfig(
+    app_name="incubator",
+    migrations_folder_path=str(MIGRATIONS_DIR),
+    table_classes=[
+        Street,
+        Community,
+        Grid,
+        Organization,
+        User,
+        UserSession,
+        LoginAttempt,
+        ApiToken,
+        AuditLog,
+        StoredFile,
+    ],
+    migration_dependencies=[],
+    commands=[],
+)

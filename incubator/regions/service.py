@@ -1,0 +1,120 @@
+"""Streets, communities and grids, read through the caller's scope."""
+
+from __future__ import annotations
+
+from piccolo.query.functions.aggregate import Count, Sum
+
+from incubator.core import audit
+from incubator.core.auth import CurrentUser
+from incubator.core.db import read_transaction, write_transaction
+from incubator.core.pagination import Page, PageRequest, paginate
+from incubator.regions.tables import Community, Grid, Street
+
+COMMUNITY_COLUMNS = (
+    Community.id,
+    Community.name,
+    Community.code,
+    Community.occupied_households,
+    Community.address,
+    Community.phone,
+    Community.street.name.as_alias("street_name"),
+)
+
+
+def _scope(user: CurrentUser):
+    """Street-wide roles see every community; a community officer only their own."""
+    if user.street_wide:
+        return None
+    return Community.id == (user.community_id or -1)
+
+
+async def list_communities(user: CurrentUser, request: PageRequest, q: str = "") -> Page:
+    where = [w for w in (_scope(user),) if w is not None]
+    if q:
+        where.append(Community.name.ilike(f"%{q}%"))
+    query = Community.select(*COMMUNITY_COLUMNS).order_by(Community.code)
+    count = Community.count()
+    if where:
+        query, count = query.where(*where), count.where(*where)
+    async with read_transaction():
+        page = await paginate(query, count, request)
+        ids = [row["id"] for row in page.items]
+        grid_counts = {
+            r["community"]: r["n"]
+            for r in await Grid.select(Grid.community, Count(Grid.id, alias="n"))
+            .where(Grid.community.is_in(ids or [-1]))
+            .group_by(Grid.community)
+        }
+    for row in page.items:
+        row["grid_count"] = grid_counts.get(row["id"], 0)
+    return page
+
+
+async def get_community(user: CurrentUser, community_id: int) -> dict | None:
+    scope = _scope(user)
+    query = Community.select(*COMMUNITY_COLUMNS).where(Community.id == community_id)
+    if scope is not None:
+        query = query.where(scope)
+    async with read_transaction():
+        row = await query.first()
+        if row is None:
+            return None
+        row["grids"] = (
+            await Grid.select(Grid.id, Grid.name, Grid.code, Grid.households)
+            .where(Grid.community == community_id)
+            .order_by(Grid.code)
+        )
+    return row
+
+
+async def street_totals() -> dict:
+    async with read_transaction():
+        street = await Street.select(Street.name).first()
+        totals = await Community.select(
+            Count(Community.id, alias="communities"),
+            Sum(Community.occupied_households, alias="households"),
+        ).first()
+        grids = await Grid.count()
+    return {
+        "street_name": street["name"] if street else "",
+        "communities": totals["communities"] if totals else 0,
+        "households": (totals or {}).get("households") or 0,
+        "grids": grids,
+    }
+
+
+async def create_street(actor: CurrentUser | None, name: str, code: str) -> int:
+    async with write_transaction():
+        rows = await Street.insert(Street(name=name, code=code)).returning(Street.id)
+        await audit.record(actor, "street", rows[0]["id"], "create", after={"name": name})
+    return rows[0]["id"]
+
+
+async def create_community(
+    actor: CurrentUser | None, street_id: int, name: str, code: str, households: int, **extra: str
+) -> int:
+    row = {"street": street_id, "name": name, "code": code, "occupied_households": households}
+    row.update(extra)
+    async with write_transaction():
+        rows = await Community.insert(Community(**row)).returning(Community.id)
+        await audit.record(actor, "community", rows[0]["id"], "create", after=row)
+    return rows[0]["id"]
+
+
+async def create_grid(
+    actor: CurrentUser | None, community_id: int, name: str, code: str, households: int
+) -> int:
+    row = {"community": community_id, "name": name, "code": code, "households": households}
+    async with write_transaction():
+        rows = await Grid.insert(Grid(**row)).returning(Grid.id)
+        await audit.record(actor, "grid", rows[0]["id"], "create", after=row)
+    return rows[0]["id"]
+
+
+async def community_id_by_name(name: str) -> int | None:
+    row = await Community.select(Community.id).where(Community.name == name).first()
+    return row["id"] if row else None
+
+
+async def is_empty() -> bool:
+    return not await Street.exists()

@@ -1,0 +1,37 @@
+"""Community pages: the list with grid counts and one community with its grids."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get
+from litestar.params import FromPath
+from litestar.response import Template
+
+from incubator.core.http import found, user_of
+from incubator.core.nav import NavItem
+from incubator.core.pagination import page_request
+from incubator.core.roles import ADMIN, ASSESSOR, COMMUNITY, STAFF, allow
+from incubator.regions import service
+
+READERS = (ADMIN, STAFF, ASSESSOR, COMMUNITY)
+NAV = (NavItem("社区与网格", "/communities", frozenset(READERS), order=200),)
+
+
+class CommunityController(Controller):
+    path = "/communities"
+    opt = allow(*READERS)
+
+    @get("/")
+    async def index(self, request: Request) -> Template:
+        q = request.query_params.get("q", "").strip()
+        page = await service.list_communities(
+            user_of(request), page_request(request.query_params), q
+        )
+        return Template("regions/communities.html", context={"page": page, "filters": {"q": q}})
+
+    @get("/{community_id:int}")
+    async def show(self, request: Request, community_id: FromPath[int]) -> Template:
+        community = found(await service.get_community(user_of(request), community_id))
+        return Template("regions/community.html", context={"community": community})
+
+
+ROUTES = [CommunityController]

@@ -1,0 +1,148 @@
+"""One frozen Settings object, read from the environment once at start-up.
+
+Bad values stop start-up with a SettingsError whose message names the setting, so an operator
+sees at once which variable to fix.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+LANGUAGES = ("zh-CN", "en")
+ENVIRONMENTS = ("development", "production", "test")
+
+
+class SettingsError(ValueError):
+    """A setting is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    secret_key: str = ""
+    allowed_hosts: tuple[str, ...] = ()
+    lang: str = "zh-CN"
+    session_idle_minutes: int = 120
+    max_upload_mb: int = 20
+    db_pool_size: int = 10
+    # Throttling: this many failures per account or per client address within the window.
+    login_max_failures: int = 5
+    login_window_minutes: int = 15
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} 必须是整数 (must be an integer), got {raw!r}") from None
+    if not low <= value <= high:
+        raise SettingsError(f"{name} 必须在 {low} 到 {high} 之间 (must be in {low}..{high})")
+    return value
+
+
+def _choice(env: Mapping[str, str], name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env.get(name) or default
+    if value not in choices:
+        raise SettingsError(
+            f"{name} 只能是 {' / '.join(choices)} (must be one of them), got {value!r}"
+        )
+    return value
+
+
+def _database_url(env: Mapping[str, str], data_dir: Path) -> str:
+    url = env.get("INCUBATOR_DATABASE_URL") or f"sqlite:///{(data_dir / 'incubator.sqlite3')}"
+    scheme = urlsplit(url).scheme
+    if scheme not in ("sqlite", "postgres", "postgresql"):
+        raise SettingsError(
+            "INCUBATOR_DATABASE_URL 必须以 sqlite:/// 或 postgresql:// 开头 "
+            f"(must start with sqlite:/// or postgresql://), got {url!r}"
+        )
+    if scheme == "sqlite" and not url.startswith("sqlite:///"):
+        raise SettingsError(
+            "INCUBATOR_DATABASE_URL: SQLite 地址应为 sqlite:///路径 (sqlite:///path)"
+        )
+    if scheme.startswith("postgres") and not urlsplit(url).path.strip("/"):
+        raise SettingsError("INCUBATOR_DATABASE_URL 缺少数据库名 (database name missing)")
+    return url
+
+
+def _secret_key(env: Mapping[str, str], data_dir: Path, production: bool) -> str:
+    key = env.get("INCUBATOR_SECRET_KEY", "")
+    if key:
+        if len(key) < 32:
+            raise SettingsError(
+                "INCUBATOR_SECRET_KEY 至少 32 个字符 (must be at least 32 characters)"
+            )
+        return key
+    if production:
+        raise SettingsError(
+            "生产模式必须设置 INCUBATOR_SECRET_KEY (INCUBATOR_ENV=production requires an explicit "
+            "INCUBATOR_SECRET_KEY of at least 32 characters)"
+        )
+    # Development: generate once and keep it, so sessions survive restarts.
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    mode = _choice(env, "INCUBATOR_ENV", "development", ENVIRONMENTS)
+    data_dir = Path(env.get("INCUBATOR_DATA_DIR") or "var").resolve()
+    if data_dir.exists() and not data_dir.is_dir():
+        raise SettingsError(f"INCUBATOR_DATA_DIR 不是目录 (is not a directory): {data_dir}")
+    host = env.get("INCUBATOR_HOST") or "127.0.0.1"
+    port = _int(env, "INCUBATOR_PORT", 8000, 1, 65535)
+    raw_hosts = env.get("INCUBATOR_ALLOWED_HOSTS")
+    if raw_hosts is not None and raw_hosts.strip():
+        hosts = tuple(h.strip() for h in raw_hosts.split(",") if h.strip())
+    else:
+        hosts = tuple(dict.fromkeys(("localhost", "127.0.0.1", host)))
+    if any(" " in h or "/" in h for h in hosts):
+        raise SettingsError(f"INCUBATOR_ALLOWED_HOSTS 格式错误 (malformed): {raw_hosts!r}")
+    return Settings(
+        env=mode,
+        host=host,
+        port=port,
+        data_dir=data_dir,
+        database_url=_database_url(env, data_dir),
+        secret_key=_secret_key(env, data_dir, mode == "production"),
+        allowed_hosts=hosts,
+        lang=_choice(env, "INCUBATOR_LANG", "zh-CN", LANGUAGES),
+        session_idle_minutes=_int(env, "INCUBATOR_SESSION_IDLE_MINUTES", 120, 5, 24 * 60),
+        max_upload_mb=_int(env, "INCUBATOR_MAX_UPLOAD_MB", 20, 1, 200),
+        db_pool_size=_int(env, "INCUBATOR_DB_POOL_SIZE", 10, 1, 100),
+    )
