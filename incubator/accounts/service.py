@@ -15,7 +15,7 @@ from incubator.accounts.tables import ApiToken, LoginAttempt, User, UserSession
 from incubator.core import audit
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
-from incubator.core.i18n import _
+from incubator.core.i18n import N_, _
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, paginate
 from incubator.core.passwords import hash_password, verify_password
@@ -42,8 +42,8 @@ class AccountError(ValueError):
 
 # --- sign-in ---------------------------------------------------------------------------------
 
-THROTTLED = "登录失败次数过多，请 {minutes} 分钟后再试。"
-BAD_CREDENTIALS = "用户名或密码错误。"
+THROTTLED = N_("登录失败次数过多，请 {minutes} 分钟后再试。")
+BAD_CREDENTIALS = N_("用户名或密码错误。")
 
 
 @dataclass(frozen=True)

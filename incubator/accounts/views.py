@@ -14,14 +14,14 @@ from incubator.core import files
 from incubator.core import forms as formlib
 from incubator.core.flash import flash
 from incubator.core.http import form_data, found, safe_next, see_other, settings_of, user_of
-from incubator.core.i18n import _
+from incubator.core.i18n import N_, _
 from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.pagination import page_request
 from incubator.core.roles import ADMIN, PUBLIC_ROUTE, allow, allow_signed_in
 from incubator.core.web import SESSION_COOKIE, client_ip
 
-NAV = (NavItem("用户管理", "/admin/users", frozenset({ADMIN}), order=900),)
+NAV = (NavItem(N_("用户管理"), "/admin/users", frozenset({ADMIN}), order=900),)
 
 
 def _policy(request: Request) -> LoginPolicy:

@@ -8,11 +8,12 @@ from litestar import Controller, Request, get
 from litestar.response import Template
 
 from incubator.core.audit import search
+from incubator.core.i18n import N_
 from incubator.core.nav import NavItem
 from incubator.core.pagination import page_request
 from incubator.core.roles import ADMIN, allow
 
-NAV = (NavItem("审计日志", "/admin/audit", frozenset({ADMIN}), order=910),)
+NAV = (NavItem(N_("审计日志"), "/admin/audit", frozenset({ADMIN}), order=910),)
 FILTERS = ("table", "action", "actor", "record", "date_from", "date_to")
 
 

@@ -54,3 +54,8 @@ def pick_language(cookie_value: str | None, default: str) -> str:
 
 
 _ = gettext
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction; it is translated where it is shown."""
+    return message

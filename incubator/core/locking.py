@@ -7,7 +7,9 @@ from typing import Any
 
 from piccolo.table import Table
 
-STALE_MESSAGE = "该记录已被他人修改，请刷新页面查看最新内容后再保存。"
+from incubator.core.i18n import N_
+
+STALE_MESSAGE = N_("该记录已被他人修改，请刷新页面查看最新内容后再保存。")
 
 
 class StaleVersionError(Exception):

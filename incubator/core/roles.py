@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from incubator.core.i18n import N_
+
 ADMIN = "admin"
 STAFF = "staff"
 ASSESSOR = "assessor"
@@ -20,11 +22,11 @@ STREET_WIDE: frozenset[str] = frozenset({ADMIN, STAFF, ASSESSOR})
 
 # Source strings are Chinese; the English catalog translates them (core.i18n).
 ROLE_LABELS = {
-    ADMIN: "系统管理员",
-    STAFF: "中心工作人员",
-    ASSESSOR: "评估人员",
-    COMMUNITY: "社区工作人员",
-    APPLICANT: "社会组织申请人",
+    ADMIN: N_("系统管理员"),
+    STAFF: N_("中心工作人员"),
+    ASSESSOR: N_("评估人员"),
+    COMMUNITY: N_("社区工作人员"),
+    APPLICANT: N_("社会组织申请人"),
 }
 
 PUBLIC = "public"

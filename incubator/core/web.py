@@ -21,7 +21,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from incubator.accounts import service as accounts
 from incubator.core import flash, i18n, signing
 from incubator.core.auth import CurrentUser
-from incubator.core.i18n import LOCAL_TZ
+from incubator.core.i18n import LOCAL_TZ, N_
 from incubator.core.nav import visible_nav
 from incubator.core.pagination import query_string
 from incubator.core.roles import ROLE_LABELS
@@ -84,7 +84,10 @@ class RequestContextMiddleware(ASGIMiddleware):
     """
 
     scopes = (ScopeType.HTTP,)
-    exclude_path_pattern = ("^/static/", "^/healthz$")
+
+    def should_bypass_for_scope(self, scope: Scope) -> bool:
+        path = scope["path"]
+        return path.startswith("/static/") or path == "/healthz"
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -233,14 +236,14 @@ def template_engine() -> JinjaTemplateEngine:
 # --- errors --------------------------------------------------------------------------------
 
 ERROR_TITLES = {
-    400: "请求有误",
-    401: "请先登录",
-    403: "没有权限",
-    404: "页面不存在",
-    405: "不支持的请求方式",
-    413: "上传内容过大",
-    429: "请求过于频繁",
-    500: "服务器内部错误",
+    400: N_("请求有误"),
+    401: N_("请先登录"),
+    403: N_("没有权限"),
+    404: N_("页面不存在"),
+    405: N_("不支持的请求方式"),
+    413: N_("上传内容过大"),
+    429: N_("请求过于频繁"),
+    500: N_("服务器内部错误"),
 }
 
 
@@ -255,7 +258,7 @@ def error_response(request: Request, exc: Exception) -> Response:
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     if status >= 500:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
-    title = i18n._(ERROR_TITLES.get(status, "请求失败"))
+    title = i18n._(ERROR_TITLES.get(status, i18n.N_("请求失败")))
     if _wants_json(request):
         detail = exc.detail if isinstance(exc, HTTPException) and status < 500 else ""
         message = title if not detail or detail == ERROR_TITLES.get(status) else detail

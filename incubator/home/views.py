@@ -8,12 +8,13 @@ from litestar.response import Redirect, Template
 from incubator.accounts import service as accounts
 from incubator.core import db, i18n
 from incubator.core.http import form_data, safe_next, see_other, settings_of, user_of
+from incubator.core.i18n import N_
 from incubator.core.nav import NavItem
 from incubator.core.roles import ALL_ROLES, PUBLIC_ROUTE, allow_signed_in
 from incubator.regions import service as regions
 from incubator.settings import LANGUAGES
 
-NAV = (NavItem("首页", "/", frozenset(ALL_ROLES), order=0),)
+NAV = (NavItem(N_("首页"), "/", frozenset(ALL_ROLES), order=0),)
 
 
 class HomeController(Controller):

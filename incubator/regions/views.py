@@ -7,13 +7,14 @@ from litestar.params import FromPath
 from litestar.response import Template
 
 from incubator.core.http import found, user_of
+from incubator.core.i18n import N_
 from incubator.core.nav import NavItem
 from incubator.core.pagination import page_request
 from incubator.core.roles import ADMIN, ASSESSOR, COMMUNITY, STAFF, allow
 from incubator.regions import service
 
 READERS = (ADMIN, STAFF, ASSESSOR, COMMUNITY)
-NAV = (NavItem("社区与网格", "/communities", frozenset(READERS), order=200),)
+NAV = (NavItem(N_("社区与网格"), "/communities", frozenset(READERS), order=200),)
 
 
 class CommunityController(Controller):
