@@ -27,6 +27,12 @@ def _pg_tool(name: str) -> str:
     return path
 
 
+def _run(command: list[str], failure: str) -> None:
+    result = subprocess.run(command, capture_output=True, text=True)  # noqa: S603 - no shell
+    if result.returncode != 0:
+        raise BackupError(f"{failure} ({command[0]}): {result.stderr.strip()[:500]}")
+
+
 def backup(settings: Settings, target: Path) -> Path:
     target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -84,7 +90,8 @@ def restore(settings: Settings, source: Path) -> None:
             dest.close()
             src.close()
     else:
-        subprocess.run(  # noqa: S603 - fixed argument list, no shell
+        _run([_pg_tool("pg_restore"), "--list", str(source)], "不是有效的 PostgreSQL 备份文件")
+        _run(
             [
                 _pg_tool("pg_restore"),
                 "--clean",
@@ -94,5 +101,5 @@ def restore(settings: Settings, source: Path) -> None:
                 f"--dbname={settings.database_url}",
                 str(source),
             ],
-            check=True,
+            "恢复失败",
         )

@@ -107,9 +107,13 @@ def cmd_create_user(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_backup(settings: Settings, args: argparse.Namespace) -> int:
-    from incubator.backup import backup
+    from incubator.backup import BackupError, backup
 
-    path = backup(settings, Path(args.path))
+    try:
+        path = backup(settings, Path(args.path))
+    except BackupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     print(f"备份完成 (backup written): {path}")
     return 0
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from collections.abc import Iterator
 
@@ -13,7 +12,7 @@ from litestar.testing import TestClient
 from incubator.app import create_app
 from incubator.core import db
 from incubator.settings import Settings, load_settings
-from tests.support.databases import PostgresTemplate, SQLiteTemplate, backends
+from tests.support.databases import PostgresTemplate, SQLiteTemplate, backends, run_async
 
 TEST_HOST = "testserver.local"
 
@@ -79,8 +78,11 @@ def bound(settings) -> Settings:
 def sql(settings: Settings, query: str, *args) -> list[dict]:
     """Reads the database directly, outside the app, for assertions."""
     if settings.is_sqlite:
-        conn = sqlite3.connect(settings.database_url.removeprefix("sqlite:///"), isolation_level=None)
+        conn = sqlite3.connect(
+            settings.database_url.removeprefix("sqlite:///"), isolation_level=None
+        )
         conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA foreign_keys = ON")  # as the app's connections do
         try:
             return [dict(r) for r in conn.execute(query.replace("$", "?"), args)]
         finally:
@@ -93,7 +95,7 @@ def sql(settings: Settings, query: str, *args) -> list[dict]:
         finally:
             await conn.close()
 
-    return asyncio.run(fetch())
+    return run_async(fetch())
 
 
 def db_time(settings: Settings, value):

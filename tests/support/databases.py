@@ -8,6 +8,7 @@ TEMPLATE` on PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import shutil
 import uuid
@@ -20,6 +21,12 @@ from incubator.core import db
 from incubator.demo import seed_demo
 
 PG_URL_ENV = "INCUBATOR_TEST_DATABASE_URL"
+
+
+def run_async(coroutine):
+    """asyncio.run in a thread of its own: works even where a loop already runs (Playwright)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def backends() -> list[str]:
@@ -41,7 +48,7 @@ def _with_database(url: str, name: str) -> str:
 class SQLiteTemplate:
     def __init__(self, directory: Path) -> None:
         self.path = directory / "template.sqlite3"
-        asyncio.run(_migrate_and_seed(f"sqlite:///{self.path}"))
+        run_async(_migrate_and_seed(f"sqlite:///{self.path}"))
 
     def new_database(self, directory: Path) -> str:
         target = directory / "test.sqlite3"
@@ -58,7 +65,7 @@ class PostgresTemplate:
         self.prefix = f"inc_t{uuid.uuid4().hex[:8]}"
         self.template = f"{self.prefix}_tpl"
         self._execute(f'CREATE DATABASE "{self.template}"')
-        asyncio.run(_migrate_and_seed(_with_database(self.admin_url, self.template)))
+        run_async(_migrate_and_seed(_with_database(self.admin_url, self.template)))
         self.count = 0
 
     def _execute(self, *statements: str) -> None:
@@ -70,7 +77,7 @@ class PostgresTemplate:
             finally:
                 await conn.close()
 
-        asyncio.run(run())
+        run_async(run())
 
     def new_database(self, directory: Path) -> str:
         self.count += 1

@@ -1,0 +1,39 @@
+# The README's two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: run test install system-packages messages bench
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit("需要 Python 3.11 或更新版本 (Python 3.11+ required)" if sys.version_info < (3, 11) else 0)'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+system-packages:
+	@bash scripts/system-packages.sh $(EXTRA_PACKAGES)
+
+run: install system-packages
+	$(BIN)/incubator migrate
+	$(BIN)/incubator seed-demo
+	$(BIN)/incubator serve
+
+test: install system-packages
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# After changing user-visible text: extract the strings, then translate the new ones in the .po.
+messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output \
+		-o incubator/translations/messages.pot .
+	$(BIN)/pybabel update -i incubator/translations/messages.pot -d incubator/translations \
+		--no-fuzzy-matching --ignore-obsolete
+
+bench: install
+	$(BIN)/python tests/bench/bench_pages.py

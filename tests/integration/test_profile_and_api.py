@@ -1,0 +1,130 @@
+"""The profile page: own password, personal API tokens; the JSON API with tokens and sessions."""
+
+import re
+
+from tests.conftest import sql
+from tests.support.web import login, post_form
+
+TOKEN_RE = re.compile(r'id="new-token">(inc_[A-Za-z0-9_\-]+)<')
+
+
+def create_token(client, name="报表系统"):
+    response = post_form(client, "/profile/tokens", {"name": name}, page="/profile")
+    assert response.status_code == 200
+    return TOKEN_RE.search(response.text).group(1)
+
+
+def test_a_token_is_shown_once_and_stored_hashed(client, settings):
+    login(client, "xianglong")
+    token = create_token(client)
+    rows = sql(settings, "SELECT * FROM api_token")
+    assert len(rows) == 1 and rows[0]["token_hash"] != token and token not in str(rows)
+    assert token not in client.get("/profile").text
+
+
+def test_the_api_answers_with_a_token_and_without_cookies(client, settings):
+    login(client, "xianglong")
+    token = create_token(client)
+    client.cookies.clear()
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+    assert me.status_code == 200
+    assert me.json()["username"] == "xianglong" and me.json()["role"] == "community"
+    assert sql(settings, "SELECT last_used_at FROM api_token")[0]["last_used_at"] is not None
+
+
+def test_the_api_also_accepts_the_browser_session(client):
+    login(client, "staff")
+    assert client.get("/api/v1/me").json()["username"] == "staff"
+
+
+def test_a_revoked_token_no_longer_works(client, settings):
+    login(client, "staff")
+    token = create_token(client)
+    token_id = sql(settings, "SELECT id FROM api_token")[0]["id"]
+    response = post_form(client, f"/profile/tokens/{token_id}/revoke", {}, page="/profile")
+    assert response.status_code == 303
+    client.cookies.clear()
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_nobody_revokes_another_users_token(client, settings):
+    login(client, "staff")
+    create_token(client)
+    token_id = sql(settings, "SELECT id FROM api_token")[0]["id"]
+    client.cookies.clear()
+    login(client, "assessor")
+    post_form(client, f"/profile/tokens/{token_id}/revoke", {}, page="/profile")
+    assert sql(settings, "SELECT revoked_at FROM api_token")[0]["revoked_at"] is None
+
+
+def test_list_endpoints_follow_the_pagination_convention(client):
+    login(client, "staff")
+    body = client.get("/api/v1/communities?page=2&page_size=4").json()
+    assert set(body) == {"items", "total", "page", "page_size"}
+    assert body["total"] == 6 and body["page"] == 2 and body["page_size"] == 4
+    assert len(body["items"]) == 2
+
+
+def test_api_lists_are_scoped_like_pages(client):
+    login(client, "tenglong")
+    body = client.get("/api/v1/communities").json()
+    assert [c["name"] for c in body["items"]] == ["腾龙社区"]
+
+
+def test_api_writes_need_a_token_not_a_session(settings):
+    """The API is exempt from the CSRF cookie check, so a session alone must not write."""
+    from litestar import post
+    from litestar.testing import TestClient
+
+    from incubator.app import create_app
+    from incubator.core.roles import allow_signed_in
+
+    @post("/api/v1/echo", opt=allow_signed_in(), sync_to_thread=False)
+    def echo() -> dict:
+        return {"written": True}
+
+    with TestClient(
+        create_app(settings, extra_routes=[echo]), base_url="http://testserver.local"
+    ) as client:
+        client.follow_redirects = False
+        login(client, "staff")
+        response = client.post("/api/v1/echo")
+        assert response.status_code == 403
+        assert "令牌" in response.json()["message"]
+        token = create_token(client)
+        client.cookies.clear()
+        done = client.post("/api/v1/echo", headers={"Authorization": f"Bearer {token}"})
+        assert done.status_code == 201 and done.json() == {"written": True}
+
+
+def test_changing_ones_password_keeps_this_browser_signed_in(client, settings):
+    login(client, "staff")
+    response = post_form(
+        client,
+        "/profile/password",
+        {
+            "current_password": "longhutang2017",
+            "password": "another-passphrase",
+            "password_again": "another-passphrase",
+        },
+        page="/profile",
+    )
+    assert response.status_code == 303
+    assert client.get("/profile").status_code == 200
+    assert len(sql(settings, "SELECT id FROM user_session")) == 1
+
+
+def test_a_wrong_current_password_is_refused(client):
+    login(client, "staff")
+    response = post_form(
+        client,
+        "/profile/password",
+        {
+            "current_password": "not-it-at-all",
+            "password": "another-passphrase",
+            "password_again": "another-passphrase",
+        },
+        page="/profile",
+    )
+    assert response.status_code == 400
+    assert "当前密码不正确" in response.text
