@@ -48,14 +48,17 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
-    from incubator.demo import seed_demo
+    from incubator.demo import existing_demo_accounts, seed_demo
 
-    created = _with_database(settings, seed_demo)
-    if not created:
-        print("数据库已有数据，未加载演示数据 (database not empty: demo data not loaded)")
-        return 0
-    print("已加载演示数据。演示账号 (demo accounts):")
-    for username, role, password in created:  # type: ignore[union-attr]
+    accounts = _with_database(settings, seed_demo)
+    if accounts:
+        print("已加载演示数据。演示账号 (demo accounts):")
+    else:
+        print("数据库已有数据，未重新加载演示数据 (database not empty: demo data not loaded)")
+        accounts = _with_database(settings, existing_demo_accounts)
+        if accounts:
+            print("演示账号（如密码未修改）(demo accounts, unless their passwords were changed):")
+    for username, role, password in accounts:  # type: ignore[union-attr]
         print(f"  {username:<12} {role:<10} {password}")
     return 0
 

@@ -68,3 +68,12 @@ async def seed_demo() -> list[tuple[str, str, str]]:
         )
         created.append((username, role, DEMO_PASSWORD))
     return created
+
+
+async def existing_demo_accounts() -> list[tuple[str, str, str]]:
+    """The demo accounts still present, so `make run` can remind people how to sign in."""
+    rows = []
+    for username, _name, role, _community, _organization in USERS:
+        if await accounts.find_user_id(username) is not None:
+            rows.append((username, role, DEMO_PASSWORD))
+    return rows

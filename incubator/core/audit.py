@@ -8,9 +8,31 @@ from typing import Any
 
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction
-from incubator.core.i18n import LOCAL_TZ
+from incubator.core.i18n import LOCAL_TZ, N_
 from incubator.core.pagination import Page, PageRequest, paginate
 from incubator.core.tables import AuditLog
+
+# How the audit page names tables and actions; modules add theirs as they land.
+TABLE_LABELS = {
+    "app_user": N_("用户"),
+    "user_session": N_("登录会话"),
+    "api_token": N_("访问令牌"),
+    "stored_file": N_("上传文件"),
+    "street": N_("街道"),
+    "community": N_("社区"),
+    "grid": N_("网格"),
+    "organization": N_("社会组织"),
+}
+ACTION_LABELS = {
+    "create": N_("新建"),
+    "update": N_("修改"),
+    "login": N_("登录"),
+    "logout": N_("退出"),
+    "upload": N_("上传"),
+    "revoke": N_("撤销"),
+    "reset_password": N_("重置密码"),
+    "change_password": N_("修改密码"),
+}
 
 # Never copied into the log, whatever table they come from.
 SECRET_FIELDS = frozenset({"password_hash", "token_hash", "key_hash"})
@@ -84,7 +106,7 @@ async def search(
     if date_to:
         end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time(), LOCAL_TZ)
         where.append(AuditLog.at < end)
-    query = AuditLog.select().order_by(AuditLog.id, ascending=False)
+    query = AuditLog.select().order_by(AuditLog.id, ascending=False).output(load_json=True)
     count = AuditLog.count()
     if where:
         query, count = query.where(*where), count.where(*where)

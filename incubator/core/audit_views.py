@@ -7,7 +7,7 @@ import datetime as dt
 from litestar import Controller, Request, get
 from litestar.response import Template
 
-from incubator.core.audit import search
+from incubator.core.audit import ACTION_LABELS, TABLE_LABELS, search
 from incubator.core.i18n import N_
 from incubator.core.nav import NavItem
 from incubator.core.pagination import page_request
@@ -42,5 +42,12 @@ class AuditController(Controller):
         )
         return Template(
             "admin/audit.html",
-            context={"page": page, "filters": filters, "tables": tables, "actions": actions},
+            context={
+                "page": page,
+                "filters": filters,
+                "tables": tables,
+                "actions": actions,
+                "table_labels": TABLE_LABELS,
+                "action_labels": ACTION_LABELS,
+            },
         )
