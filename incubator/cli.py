@@ -18,8 +18,11 @@ def _with_database(settings: Settings, work: Callable[[], Awaitable[object]]) ->
 
     async def run() -> object:
         engine = db.bind_engine(db.engine_from_url(settings.database_url))
-        await db.prepare_database(engine)
-        return await work()
+        try:
+            await db.prepare_database(engine)
+            return await work()
+        finally:
+            await db.close_pool(engine)
 
     return asyncio.run(run())
 

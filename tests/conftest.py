@@ -69,10 +69,11 @@ def client(settings) -> Iterator[TestClient]:
 
 
 @pytest.fixture
-def bound(settings) -> Settings:
-    """For service-level tests: the tables use this test's database (no pool)."""
-    db.bind_engine(db.engine_from_url(settings.database_url))
-    return settings
+def bound(settings) -> Iterator[Settings]:
+    """For service-level tests: the tables use this test's database."""
+    engine = db.bind_engine(db.engine_from_url(settings.database_url))
+    yield settings
+    run_async(db.close_pool(engine))
 
 
 def sql(settings: Settings, query: str, *args) -> list[dict]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from piccolo.apps.migrations.tables import Migration
@@ -21,13 +22,69 @@ os.environ.setdefault("PICCOLO_CONF", "incubator.piccolo_conf")
 
 SQLITE_LOCK_TIMEOUT_S = 30
 
+SQLITE_POOL_SIZE = 8
+
 _engine: Engine | None = None
+
+
+class PooledSQLiteEngine(SQLiteEngine):
+    """Reuses aiosqlite connections instead of opening one (and a thread) for every query.
+
+    Piccolo's SQLite engine connects anew for each query outside a transaction and for each
+    transaction; on a page that costs more than the queries themselves. Connections go back to a
+    small idle list; one still inside a transaction is rolled back first.
+    """
+
+    def __init__(self, path: str, pool_size: int = SQLITE_POOL_SIZE, **kwargs: Any) -> None:
+        super().__init__(path=path, **kwargs)
+        self._idle: list[Any] = []
+        self._pool_size = pool_size
+
+    async def get_connection(self) -> Any:
+        if self._idle:
+            return self._idle.pop()
+        connection = await super().get_connection()
+        real_close = connection.close
+
+        async def release() -> None:
+            try:
+                if connection.in_transaction:
+                    await connection.rollback()
+            except Exception:
+                await real_close()
+                raise
+            if len(self._idle) < self._pool_size:
+                self._idle.append(connection)
+            else:
+                await real_close()
+
+        connection.close = release
+        connection.close_for_real = real_close
+        return connection
+
+    async def _run_in_new_connection(
+        self, query: str, args: Any = None, query_type: str = "generic", table: Any = None
+    ) -> Any:
+        connection = await self.get_connection()
+        try:
+            async with connection.execute(query, args or []) as cursor:
+                return await cursor.fetchall()
+        finally:
+            await connection.close()
+
+    async def close_idle(self) -> None:
+        # Each connection owns a non-daemon thread: left open, it would keep the process alive.
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            await connection.close_for_real()
 
 
 def engine_from_url(url: str) -> Engine:
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
-        return SQLiteEngine(path=url.removeprefix("sqlite:///"), timeout=SQLITE_LOCK_TIMEOUT_S)
+        return PooledSQLiteEngine(
+            path=url.removeprefix("sqlite:///"), timeout=SQLITE_LOCK_TIMEOUT_S
+        )
     return PostgresEngine(config={"dsn": url.replace("postgres://", "postgresql://", 1)})
 
 
@@ -85,7 +142,10 @@ async def open_pool(engine: Engine, size: int) -> None:
 
 async def close_pool(engine: Engine) -> None:
     if isinstance(engine, PostgresEngine):
-        await engine.close_connection_pool()
+        if engine.pool is not None:
+            await engine.close_connection_pool()
+    elif isinstance(engine, PooledSQLiteEngine):
+        await engine.close_idle()
 
 
 async def run_migrations() -> None:
@@ -98,5 +158,13 @@ async def run_migrations() -> None:
 
 
 async def ping() -> None:
-    """Reads a real table: on SQLite "SELECT 1" would succeed without opening the file."""
-    await current_engine().run_ddl("SELECT 1 FROM migration LIMIT 1")
+    """Reads a real table: on SQLite "SELECT 1" would succeed without opening the file.
+
+    On SQLite a fresh connection is used, not a pooled one that may answer from its cache.
+    """
+    engine = current_engine()
+    query = "SELECT 1 FROM migration LIMIT 1"
+    if isinstance(engine, PooledSQLiteEngine):
+        await SQLiteEngine._run_in_new_connection(engine, query)
+    else:
+        await engine.run_ddl(query)

@@ -35,9 +35,12 @@ def backends() -> list[str]:
 
 async def _migrate_and_seed(url: str) -> None:
     engine = db.bind_engine(db.engine_from_url(url))
-    await db.prepare_database(engine)
-    await db.run_migrations()
-    await seed_demo()
+    try:
+        await db.prepare_database(engine)
+        await db.run_migrations()
+        await seed_demo()
+    finally:
+        await db.close_pool(engine)
 
 
 def _with_database(url: str, name: str) -> str:
