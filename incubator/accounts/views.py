@@ -215,9 +215,14 @@ class UserAdminController(Controller):
                 return see_other(f"/admin/users/{user_id}")
         return await self._form_page("accounts/user_new.html", form, status=400)
 
-    @get("/{user_id:int}")
-    async def edit(self, user_id: FromPath[int]) -> Template:
-        row = found(await service.get_user(user_id))
+    async def _edit_page(
+        self,
+        row: dict,
+        edit_form: formlib.Form | None = None,
+        reset_form: formlib.Form | None = None,
+        status: int = 200,
+    ) -> Template:
+        """The edit page; whichever of its two forms was submitted comes back with its errors."""
         initial = {
             **row,
             "community_id": row["community"],
@@ -226,10 +231,15 @@ class UserAdminController(Controller):
         }
         return await self._form_page(
             "accounts/user_edit.html",
-            formlib.empty(forms.USER_EDIT, initial),
+            edit_form or formlib.empty(forms.USER_EDIT, initial),
+            status=status,
             account=row,
-            reset_form=formlib.empty(forms.PASSWORD_RESET),
+            reset_form=reset_form or formlib.empty(forms.PASSWORD_RESET),
         )
+
+    @get("/{user_id:int}")
+    async def edit(self, user_id: FromPath[int]) -> Template:
+        return await self._edit_page(found(await service.get_user(user_id)))
 
     @post("/{user_id:int}")
     async def update(self, request: Request, user_id: FromPath[int]) -> Template | Redirect:
@@ -248,13 +258,7 @@ class UserAdminController(Controller):
             else:
                 flash(request, _("用户信息已保存。"))
                 return see_other(f"/admin/users/{user_id}")
-        return await self._form_page(
-            "accounts/user_edit.html",
-            form,
-            status=400,
-            account=row,
-            reset_form=formlib.empty(forms.PASSWORD_RESET),
-        )
+        return await self._edit_page(row, edit_form=form, status=400)
 
     @post("/{user_id:int}/password")
     async def reset_password(self, request: Request, user_id: FromPath[int]) -> Template | Redirect:
@@ -268,14 +272,7 @@ class UserAdminController(Controller):
             else:
                 flash(request, _("密码已重置，该用户的所有登录已失效。"))
                 return see_other(f"/admin/users/{user_id}")
-        initial = {**row, "community_id": row["community"], "organization_id": row["organization"]}
-        return await self._form_page(
-            "accounts/user_edit.html",
-            formlib.empty(forms.USER_EDIT, initial),
-            status=400,
-            account=row,
-            reset_form=form,
-        )
+        return await self._edit_page(row, reset_form=form, status=400)
 
 
 ROUTES = [SessionController, ProfileController, UserAdminController]

@@ -266,9 +266,8 @@ def error_response(request: Request, exc: Exception) -> Response:
     if isinstance(exc, NotAuthorizedException) or status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(path="/login" + query_string({"next": target}), status_code=303)
-    template = f"errors/{status if status in (403, 404, 500) else 'generic'}.html"
     return Template(
-        template_name=template,
+        template_name="errors/error.html",
         context={"status": status, "title": title},
         status_code=status,
         media_type=MediaType.HTML,
