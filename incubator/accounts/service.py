@@ -17,7 +17,7 @@ from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
 from incubator.core.i18n import N_, _
 from incubator.core.locking import update_versioned
-from incubator.core.pagination import Page, PageRequest, paginate
+from incubator.core.pagination import Page, PageRequest, Sort, paginate
 from incubator.core.passwords import hash_password, verify_password
 from incubator.organizations.tables import Organization
 from incubator.regions.tables import Community
@@ -262,7 +262,15 @@ USER_LIST_COLUMNS = (
 )
 
 
-async def list_users(filters: dict[str, str], request: PageRequest) -> Page:
+USER_SORTS = {
+    "username": User.username,
+    "display_name": User.display_name,
+    "role": User.role,
+    "last_login_at": User.last_login_at,
+}
+
+
+async def list_users(filters: dict[str, str], request: PageRequest, sort: Sort) -> Page:
     where = []
     if filters.get("q"):
         term = f"%{filters['q']}%"
@@ -271,7 +279,11 @@ async def list_users(filters: dict[str, str], request: PageRequest) -> Page:
         where.append(User.role == filters["role"])
     if filters.get("active") in ("1", "0"):
         where.append(User.is_active.eq(filters["active"] == "1"))
-    query = User.select(*USER_LIST_COLUMNS).order_by(User.username)
+    query = (
+        User.select(*USER_LIST_COLUMNS)
+        .order_by(USER_SORTS[sort.key], ascending=not sort.descending)
+        .order_by(User.id)
+    )
     count = User.count()
     if where:
         query = query.where(*where)

@@ -83,3 +83,24 @@ def query_string(params: Mapping[str, Any], **overrides: Any) -> str:
     """The current filters with some values replaced, for pagination and sort links."""
     merged = {k: v for k, v in {**params, **overrides}.items() if v not in (None, "")}
     return "?" + urlencode(merged)
+
+
+@dataclass(frozen=True)
+class Sort:
+    """A sortable column choice from `?sort=key` or `?sort=-key` (descending)."""
+
+    key: str
+    descending: bool
+
+    @property
+    def param(self) -> str:
+        return ("-" if self.descending else "") + self.key
+
+
+def sort_request(params: Mapping[str, Any], allowed: Sequence[str], default: str) -> Sort:
+    """Only keys the page offers; anything else falls back to the default order."""
+    raw = str(params.get("sort") or default)
+    key = raw.lstrip("-")
+    if key not in allowed:
+        raw, key = default, default.lstrip("-")
+    return Sort(key=key, descending=raw.startswith("-"))

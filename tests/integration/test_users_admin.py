@@ -132,3 +132,12 @@ def test_the_audit_page_filters_by_table_and_action(client):
     assert page.status_code == 200
     assert "newstaff" in page.text
     assert "longhutang2017" not in page.text
+
+
+def test_the_user_list_sorts_by_a_column_and_ignores_unknown_ones(client):
+    login(client, "admin")
+    page = client.get("/admin/users?sort=-username").text
+    assert page.index("xianglong") < page.index("admin</a>")
+    assert 'aria-sort="descending"' in page
+    fallback = client.get("/admin/users?sort=password_hash").text
+    assert fallback.index("admin</a>") < fallback.index("xianglong")

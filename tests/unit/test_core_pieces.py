@@ -70,3 +70,11 @@ def test_expiry_is_refreshed_at_most_once_a_minute():
     idle = 7200
     assert not rules.should_refresh_expiry(idle - 30, idle)
     assert rules.should_refresh_expiry(idle - 61, idle)
+
+
+def test_sort_requests_accept_only_offered_columns():
+    from incubator.core.pagination import sort_request
+
+    assert sort_request({"sort": "-name"}, ["name"], "name").param == "-name"
+    assert sort_request({"sort": "password_hash"}, ["name"], "-name").param == "-name"
+    assert sort_request({}, ["name"], "name").descending is False
