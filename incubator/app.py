@@ -34,6 +34,7 @@ from incubator.core.web import (
 from incubator.home import views as home_views
 from incubator.regions import views as region_views
 from incubator.settings import Settings, load_settings
+from incubator.workitems import views as workitem_views
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 SESSION_PURGE_INTERVAL_S = 600
@@ -43,7 +44,7 @@ FORM_OVERHEAD_BYTES = 1024 * 1024
 log = logging.getLogger("incubator")
 
 # Each module contributes its controllers and its navigation links.
-MODULES = (home_views, region_views, account_views, audit_views)
+MODULES = (home_views, region_views, workitem_views, account_views, audit_views)
 
 
 def _register_nav() -> None:
@@ -90,6 +91,7 @@ def create_app(settings: Settings | None = None, extra_routes: Sequence[Any] = (
         *home_views.ROUTES,
         *account_views.ROUTES,
         *region_views.ROUTES,
+        *workitem_views.ROUTES,
         *api_views.ROUTES,
         audit_views.AuditController,
         FileController,

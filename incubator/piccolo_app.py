@@ -8,6 +8,7 @@ from incubator.accounts.tables import ApiToken, LoginAttempt, User, UserSession
 from incubator.core.tables import AuditLog, StoredFile
 from incubator.organizations.tables import Organization
 from incubator.regions.tables import Community, Grid, Street
+from incubator.workitems.tables import WorkItem, WorkItemEvent
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -25,6 +26,8 @@ APP_CONFIG = AppConfig(
         ApiToken,
         AuditLog,
         StoredFile,
+        WorkItem,
+        WorkItemEvent,
     ],
     migration_dependencies=[],
     commands=[],

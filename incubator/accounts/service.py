@@ -397,7 +397,7 @@ async def set_password(
 
 async def scope_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     async with read_transaction():
-        communities = await Community.select(Community.id, Community.name).order_by(Community.id)
+        communities = await Community.select(Community.id, Community.name).order_by(Community.code)
         organizations = await Organization.select(Organization.id, Organization.name).order_by(
             Organization.name
         )

@@ -22,6 +22,7 @@ TABLE_LABELS = {
     "community": N_("社区"),
     "grid": N_("网格"),
     "organization": N_("社会组织"),
+    "work_item": N_("待办事项"),
 }
 ACTION_LABELS = {
     "create": N_("新建"),
@@ -32,6 +33,8 @@ ACTION_LABELS = {
     "revoke": N_("撤销"),
     "reset_password": N_("重置密码"),
     "change_password": N_("修改密码"),
+    "move": N_("变更状态"),
+    "reassign": N_("调整负责人"),
 }
 
 # Never copied into the log, whatever table they come from.

@@ -6,6 +6,7 @@ has errors, render the page again with `form.values` (the input kept) and `form.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,7 @@ class Field:
     name: str
     label: str
     required: bool = False
-    kind: str = "text"  # text | password | int | choice | bool | textarea
+    kind: str = "text"  # text | password | int | choice | bool | textarea | date
     max_length: int = 200
     min_length: int = 0
     low: int | None = None
@@ -78,6 +79,12 @@ def _clean(f: Field, raw: str, form: Form) -> Any:
                 _("{label}必须在 {low} 到 {high} 之间").format(label=label, low=f.low, high=f.high),
             )
         return value
+    if f.kind == "date":
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            form.add_error(f.name, _("{label}不是有效日期（格式：2017-06-30）").format(label=label))
+            return None
     if f.kind == "choice":
         if raw not in {code for code, _label in f.choices}:
             form.add_error(f.name, _("请选择有效的{label}").format(label=label))

@@ -8,6 +8,7 @@ from incubator.core import audit
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
 from incubator.core.pagination import Page, PageRequest, paginate
+from incubator.core.scoping import scope_filter
 from incubator.regions.tables import Community, Grid, Street
 
 COMMUNITY_COLUMNS = (
@@ -23,9 +24,7 @@ COMMUNITY_COLUMNS = (
 
 def _scope(user: CurrentUser):
     """Street-wide roles see every community; a community officer only their own."""
-    if user.street_wide:
-        return None
-    return Community.id == (user.community_id or -1)
+    return scope_filter(user, community=Community.id)
 
 
 async def list_communities(user: CurrentUser, request: PageRequest, q: str = "") -> Page:
@@ -118,3 +117,7 @@ async def community_id_by_name(name: str) -> int | None:
 
 async def is_empty() -> bool:
     return not await Street.exists()
+
+
+async def community_choices() -> list[dict]:
+    return await Community.select(Community.id, Community.name).order_by(Community.code)

@@ -1,0 +1,36 @@
+"""Row scoping for the scoped roles, applied in services (never only hidden in templates)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from incubator.core.auth import CurrentUser
+
+NOTHING = -1  # an id no row has: a scoped user without a scope sees nothing
+
+
+def scope_filter(user: CurrentUser, *, community: Any = None, organization: Any = None) -> Any:
+    """A where-clause limiting rows to the user's scope, or None for the street-wide roles.
+
+    `community` / `organization` are the columns that carry the row's scope; a role whose scope
+    column the table lacks sees nothing of it.
+    """
+    if user.street_wide:
+        return None
+    if user.role == "community":
+        column, value = community, user.community_id
+    elif user.role == "applicant":
+        column, value = organization, user.organization_id
+    else:
+        column, value = None, None
+    if column is None:
+        # No scope column: match nothing, using any column of the table at hand.
+        any_column = community if community is not None else organization
+        return any_column == NOTHING
+    return column == (value if value is not None else NOTHING)
+
+
+def where_all(query: Any, *clauses: Any) -> Any:
+    """Adds the clauses that are not None (an absent scope or filter adds nothing)."""
+    present = [c for c in clauses if c is not None]
+    return query.where(*present) if present else query

@@ -1,0 +1,161 @@
+"""Work items without I/O: each kind's status list, allowed moves, and deadline classes.
+
+A kind is data: the modules that use work items (follow-ups, milestones, 四级联动 matters,
+rectifications...) register theirs here, and the engine's tables, service and pages serve them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from incubator.core.i18n import N_, _
+
+DUE_SOON_DAYS = 7
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str
+    # (status code, label), in the order a person would expect to see them.
+    statuses: tuple[tuple[str, str], ...]
+    initial: str
+    # status -> the statuses it may move to; a status missing here is final.
+    moves: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def label_of(self, status: str) -> str:
+        return dict(self.statuses).get(status, status)
+
+    def is_open(self, status: str) -> bool:
+        return bool(self.moves.get(status))
+
+    def statuses_from(self, current: str) -> list[str]:
+        return [code for code, _label in self.statuses if code in self.moves.get(current, ())]
+
+    @property
+    def open_statuses(self) -> tuple[str, ...]:
+        return tuple(code for code, _label in self.statuses if self.is_open(code))
+
+
+_KINDS: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    codes = {code for code, _label in kind.statuses}
+    targets = {target for moves in kind.moves.values() for target in moves}
+    if kind.initial not in codes or not set(kind.moves) | targets <= codes:
+        raise ValueError(f"work item kind {kind.code}: unknown status in its moves")
+    _KINDS[kind.code] = kind
+    return kind
+
+
+def kind(code: str) -> Kind:
+    return _KINDS[code]
+
+
+def kinds() -> list[Kind]:
+    return list(_KINDS.values())
+
+
+def move_error(kind_code: str, current: str, target: str) -> str | None:
+    """None when the move is allowed, else a message that says why not."""
+    k = _KINDS.get(kind_code)
+    if k is None:
+        return _("未知的事项类型")
+    if target not in dict(k.statuses):
+        return _("未知的状态")
+    if not k.is_open(current):
+        return _("该事项已是“{status}”状态，不能再变更").format(status=_(k.label_of(current)))
+    if target not in k.moves[current]:
+        allowed = "、".join(_(k.label_of(s)) for s in k.statuses_from(current))
+        return _("不能从“{current}”变为“{target}”，可选：{allowed}").format(
+            current=_(k.label_of(current)), target=_(k.label_of(target)), allowed=allowed
+        )
+    return None
+
+
+def due_class(due: dt.date | None, today: dt.date) -> str | None:
+    """ "overdue", "due_soon" (within DUE_SOON_DAYS days) or None, for an open item."""
+    if due is None:
+        return None
+    if due < today:
+        return "overdue"
+    if due <= today + dt.timedelta(days=DUE_SOON_DAYS):
+        return "due_soon"
+    return None
+
+
+# --- the kinds known so far ----------------------------------------------------------------
+
+FOLLOW_UP = register(
+    Kind(
+        code="follow_up",
+        label=N_("跟踪回访"),
+        statuses=(
+            ("planned", N_("待回访")),
+            ("done", N_("已回访")),
+            ("missed", N_("未能回访")),
+            ("cancelled", N_("已取消")),
+        ),
+        initial="planned",
+        moves={"planned": frozenset({"done", "missed", "cancelled"})},
+    )
+)
+
+MILESTONE = register(
+    Kind(
+        code="milestone",
+        label=N_("孵化计划节点"),
+        statuses=(
+            ("open", N_("未完成")),
+            ("in_progress", N_("进行中")),
+            ("done", N_("已完成")),
+            ("dropped", N_("已取消")),
+        ),
+        initial="open",
+        moves={
+            "open": frozenset({"in_progress", "done", "dropped"}),
+            "in_progress": frozenset({"done", "dropped"}),
+        },
+    )
+)
+
+SERVICE_MATTER = register(
+    Kind(
+        code="service_matter",
+        label=N_("四级联动事项"),
+        statuses=(
+            ("raised", N_("已上报")),
+            ("dispatched", N_("已派遣")),
+            ("handled", N_("已处置")),
+            ("closed", N_("已办结")),
+        ),
+        initial="raised",
+        moves={
+            "raised": frozenset({"dispatched"}),
+            "dispatched": frozenset({"handled"}),
+            "handled": frozenset({"closed", "dispatched"}),
+        },
+    )
+)
+
+RECTIFICATION = register(
+    Kind(
+        code="rectification",
+        label=N_("整改事项"),
+        statuses=(
+            ("found", N_("发现问题")),
+            ("rectifying", N_("整改中")),
+            ("rectified", N_("已整改待复查")),
+            ("passed", N_("复查通过")),
+        ),
+        initial="found",
+        moves={
+            "found": frozenset({"rectifying", "rectified"}),
+            "rectifying": frozenset({"rectified"}),
+            # A failed re-inspection sends it back.
+            "rectified": frozenset({"passed", "rectifying"}),
+        },
+    )
+)

@@ -1,0 +1,243 @@
+"""Work items: create, move through the kind's statuses, reassign; timelines and due lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from incubator.accounts.tables import User
+from incubator.core import audit
+from incubator.core.auth import CurrentUser
+from incubator.core.db import read_transaction, write_transaction
+from incubator.core.i18n import _
+from incubator.core.locking import update_versioned
+from incubator.core.pagination import Page, PageRequest, paginate
+from incubator.core.scoping import scope_filter, where_all
+from incubator.workitems import rules
+from incubator.workitems.tables import WorkItem, WorkItemEvent
+
+
+class WorkItemError(ValueError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+ITEM_COLUMNS = (
+    WorkItem.id,
+    WorkItem.kind,
+    WorkItem.title,
+    WorkItem.status,
+    WorkItem.subject_table,
+    WorkItem.subject_id,
+    WorkItem.owner,
+    WorkItem.owner.display_name.as_alias("owner_name"),
+    WorkItem.community,
+    WorkItem.community.name.as_alias("community_name"),
+    WorkItem.organization,
+    WorkItem.organization.name.as_alias("organization_name"),
+    WorkItem.due_date,
+    WorkItem.is_open,
+    WorkItem.closed_at,
+    WorkItem.version,
+    WorkItem.created_at,
+)
+
+
+def _scope(user: CurrentUser) -> Any:
+    return scope_filter(user, community=WorkItem.community, organization=WorkItem.organization)
+
+
+async def _event(
+    item_id: int,
+    actor: CurrentUser | None,
+    from_status: str,
+    to_status: str,
+    note: str = "",
+    attachment_id: int | None = None,
+) -> None:
+    await WorkItemEvent.insert(
+        WorkItemEvent(
+            item=item_id,
+            actor=actor.id if actor else None,
+            actor_name=actor.name if actor else "system",
+            from_status=from_status,
+            to_status=to_status,
+            note=note,
+            attachment=attachment_id,
+        )
+    )
+
+
+async def create_item(
+    actor: CurrentUser | None,
+    *,
+    kind: str,
+    title: str,
+    due_date: dt.date | None = None,
+    owner_id: int | None = None,
+    subject: tuple[str, int | None] = ("", None),
+    community_id: int | None = None,
+    organization_id: int | None = None,
+    note: str = "",
+) -> int:
+    """Call inside the caller's write transaction when the item is part of a larger change."""
+    k = rules.kind(kind)
+    if not title.strip():
+        raise WorkItemError(_("请填写事项标题"))
+    row = {
+        "kind": kind,
+        "title": title.strip()[:200],
+        "status": k.initial,
+        "subject_table": subject[0],
+        "subject_id": subject[1],
+        "owner": owner_id,
+        "community": community_id,
+        "organization": organization_id,
+        "due_date": due_date,
+        "is_open": k.is_open(k.initial),
+    }
+    async with write_transaction():
+        inserted = await WorkItem.insert(WorkItem(**row)).returning(WorkItem.id)
+        item_id = inserted[0]["id"]
+        await _event(item_id, actor, "", k.initial, note)
+        await audit.record(actor, "work_item", item_id, "create", after=row)
+    return item_id
+
+
+async def get_item(user: CurrentUser, item_id: int) -> dict | None:
+    query = WorkItem.select(*ITEM_COLUMNS).where(WorkItem.id == item_id)
+    return await where_all(query, _scope(user)).first()
+
+
+async def move(
+    actor: CurrentUser,
+    item_id: int,
+    version: int,
+    to_status: str,
+    note: str = "",
+    attachment_id: int | None = None,
+) -> None:
+    """Moves the item along its kind's statuses; a refused move changes nothing."""
+    async with write_transaction():
+        item = await get_item(actor, item_id)
+        if item is None:
+            raise WorkItemError(_("事项不存在"))
+        if error := rules.move_error(item["kind"], item["status"], to_status):
+            raise WorkItemError(error)
+        k = rules.kind(item["kind"])
+        still_open = k.is_open(to_status)
+        await update_versioned(
+            WorkItem,
+            item_id,
+            version,
+            {
+                "status": to_status,
+                "is_open": still_open,
+                "closed_at": None if still_open else dt.datetime.now(dt.UTC),
+            },
+        )
+        await _event(item_id, actor, item["status"], to_status, note, attachment_id)
+        await audit.record(
+            actor,
+            "work_item",
+            item_id,
+            "move",
+            before={"status": item["status"]},
+            after={"status": to_status, "note": note},
+        )
+
+
+async def reassign(
+    actor: CurrentUser, item_id: int, version: int, owner_id: int | None, due_date: dt.date | None
+) -> None:
+    async with write_transaction():
+        item = await get_item(actor, item_id)
+        if item is None:
+            raise WorkItemError(_("事项不存在"))
+        if owner_id is not None and not await User.exists().where(
+            (User.id == owner_id) & User.is_active.eq(True)
+        ):
+            raise WorkItemError(_("所选负责人不存在或已停用"))
+        values = {"owner": owner_id, "due_date": due_date}
+        await update_versioned(WorkItem, item_id, version, values)
+        current = {"owner": item["owner"], "due_date": item["due_date"]}
+        before, after = audit.changes(current, values)
+        note = _("调整负责人或期限")
+        await _event(item_id, actor, item["status"], item["status"], note)
+        await audit.record(actor, "work_item", item_id, "reassign", before=before, after=after)
+
+
+async def timeline(item_id: int) -> list[dict]:
+    return (
+        await WorkItemEvent.select(
+            WorkItemEvent.id,
+            WorkItemEvent.at,
+            WorkItemEvent.actor_name,
+            WorkItemEvent.from_status,
+            WorkItemEvent.to_status,
+            WorkItemEvent.note,
+            WorkItemEvent.attachment,
+            WorkItemEvent.attachment.original_name.as_alias("attachment_name"),
+        )
+        .where(WorkItemEvent.item == item_id)
+        .order_by(WorkItemEvent.id)
+    )
+
+
+async def due_lists(
+    user: CurrentUser, today: dt.date, mine_only: bool = False, kinds: tuple[str, ...] = ()
+) -> dict[str, list[dict]]:
+    """Open items overdue and due within the next days, from one query, earliest first."""
+    horizon = today + dt.timedelta(days=rules.DUE_SOON_DAYS)
+    query = (
+        WorkItem.select(*ITEM_COLUMNS)
+        .where(WorkItem.is_open.eq(True), WorkItem.due_date.is_not_null())
+        .where(WorkItem.due_date <= horizon)
+        .order_by(WorkItem.due_date)
+        .order_by(WorkItem.id)
+    )
+    mine = WorkItem.owner == user.id if mine_only else None
+    of_kinds = WorkItem.kind.is_in(list(kinds)) if kinds else None
+    lists: dict[str, list[dict]] = {"overdue": [], "due_soon": []}
+    for row in await where_all(query, _scope(user), mine, of_kinds):
+        lists[rules.due_class(row["due_date"], today) or "due_soon"].append(row)
+    return lists
+
+
+async def list_items(user: CurrentUser, filters: dict[str, str], request: PageRequest) -> Page:
+    clauses = [_scope(user)]
+    if filters.get("kind"):
+        clauses.append(WorkItem.kind == filters["kind"])
+    if filters.get("state") == "open":
+        clauses.append(WorkItem.is_open.eq(True))
+    elif filters.get("state") == "closed":
+        clauses.append(WorkItem.is_open.eq(False))
+    if filters.get("mine") == "1":
+        clauses.append(WorkItem.owner == user.id)
+    query = where_all(
+        WorkItem.select(*ITEM_COLUMNS)
+        .order_by(WorkItem.is_open, ascending=False)
+        .order_by(WorkItem.due_date)
+        .order_by(WorkItem.id),
+        *clauses,
+    )
+    async with read_transaction():
+        return await paginate(query, where_all(WorkItem.count(), *clauses), request)
+
+
+async def items_for_subject(subject_table: str, subject_id: int) -> list[dict]:
+    return (
+        await WorkItem.select(*ITEM_COLUMNS)
+        .where((WorkItem.subject_table == subject_table) & (WorkItem.subject_id == subject_id))
+        .order_by(WorkItem.due_date)
+    )
+
+
+async def assignable_users() -> list[tuple[str, str]]:
+    rows = (
+        await User.select(User.id, User.display_name, User.username)
+        .where(User.is_active.eq(True) & User.role.is_in(["admin", "staff", "community"]))
+        .order_by(User.username)
+    )
+    return [(str(r["id"]), r["display_name"] or r["username"]) for r in rows]
