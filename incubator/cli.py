@@ -44,8 +44,13 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     from incubator.core import db
+    from incubator.defaults import ensure_defaults
 
-    _with_database(settings, db.run_migrations)
+    async def migrate() -> None:
+        await db.run_migrations()
+        await ensure_defaults()
+
+    _with_database(settings, migrate)
     print("数据库迁移完成 (migrations applied)")
     return 0
 

@@ -8,6 +8,7 @@ from incubator.accounts.tables import ApiToken, LoginAttempt, User, UserSession
 from incubator.core.tables import AuditLog, StoredFile
 from incubator.organizations.tables import Organization
 from incubator.regions.tables import Community, Grid, Street
+from incubator.scoring.tables import Indicator, Rubric, Score, ScoreBand, ScoreSheet
 from incubator.workitems.tables import WorkItem, WorkItemEvent
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -28,6 +29,11 @@ APP_CONFIG = AppConfig(
         StoredFile,
         WorkItem,
         WorkItemEvent,
+        Rubric,
+        Indicator,
+        ScoreBand,
+        ScoreSheet,
+        Score,
     ],
     migration_dependencies=[],
     commands=[],

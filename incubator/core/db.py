@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import aiosqlite
 from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 
 # Make Piccolo's own machinery (migrations) read our config module, wherever the process started.
 os.environ.setdefault("PICCOLO_CONF", "incubator.piccolo_conf")
@@ -43,7 +44,12 @@ class PooledSQLiteEngine(SQLiteEngine):
     async def get_connection(self) -> Any:
         if self._idle:
             return self._idle.pop()
-        connection = await super().get_connection()
+        pending = aiosqlite.connect(**self.connection_kwargs)
+        # An idle pooled connection must never keep the process alive at exit.
+        pending._thread.daemon = True
+        connection = await pending
+        connection.row_factory = dict_factory
+        await connection.execute("PRAGMA foreign_keys = 1")
         real_close = connection.close
 
         async def release() -> None:

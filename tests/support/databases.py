@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 
 from incubator.core import db
+from incubator.defaults import ensure_defaults
 from incubator.demo import seed_demo
 
 PG_URL_ENV = "INCUBATOR_TEST_DATABASE_URL"
@@ -38,6 +39,7 @@ async def _migrate_and_seed(url: str) -> None:
     try:
         await db.prepare_database(engine)
         await db.run_migrations()
+        await ensure_defaults()
         await seed_demo()
     finally:
         await db.close_pool(engine)
