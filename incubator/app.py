@@ -20,9 +20,8 @@ from litestar.template import TemplateConfig
 from incubator.accounts import service as accounts
 from incubator.accounts import views as account_views
 from incubator.api import views as api_views
-from incubator.core import audit_views, db, nav
+from incubator.core import audit_views, db, file_views, nav
 from incubator.core.auth import role_guard
-from incubator.core.file_views import FileController
 from incubator.core.roles import PUBLIC_ROUTE
 from incubator.core.web import (
     AllowedHostsMiddleware,
@@ -33,6 +32,7 @@ from incubator.core.web import (
 )
 from incubator.home import views as home_views
 from incubator.regions import views as region_views
+from incubator.scoring import views as scoring_views
 from incubator.settings import Settings, load_settings
 from incubator.workitems import views as workitem_views
 
@@ -43,8 +43,17 @@ FORM_OVERHEAD_BYTES = 1024 * 1024
 
 log = logging.getLogger("incubator")
 
-# Each module contributes its controllers and its navigation links.
-MODULES = (home_views, region_views, workitem_views, account_views, audit_views)
+# Each module contributes its controllers (ROUTES) and its navigation links (NAV).
+MODULES = (
+    home_views,
+    region_views,
+    workitem_views,
+    scoring_views,
+    account_views,
+    audit_views,
+    file_views,
+    api_views,
+)
 
 
 def _register_nav() -> None:
@@ -87,15 +96,7 @@ def create_app(settings: Settings | None = None, extra_routes: Sequence[Any] = (
         include_in_schema=False,
         name="static",
     )
-    controllers = [
-        *home_views.ROUTES,
-        *account_views.ROUTES,
-        *region_views.ROUTES,
-        *workitem_views.ROUTES,
-        *api_views.ROUTES,
-        audit_views.AuditController,
-        FileController,
-    ]
+    controllers = [route for module in MODULES for route in module.ROUTES]
     return Litestar(
         route_handlers=[static, *controllers, *extra_routes],
         guards=[role_guard],

@@ -84,4 +84,5 @@ class ApiV1Controller(Controller):
         )
 
 
+NAV = ()
 ROUTES = [ApiV1Controller]

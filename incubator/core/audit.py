@@ -23,6 +23,8 @@ TABLE_LABELS = {
     "grid": N_("网格"),
     "organization": N_("社会组织"),
     "work_item": N_("待办事项"),
+    "rubric": N_("评分表"),
+    "score_sheet": N_("评分"),
 }
 ACTION_LABELS = {
     "create": N_("新建"),
@@ -35,6 +37,7 @@ ACTION_LABELS = {
     "change_password": N_("修改密码"),
     "move": N_("变更状态"),
     "reassign": N_("调整负责人"),
+    "submit": N_("提交"),
 }
 
 # Never copied into the log, whatever table they come from.

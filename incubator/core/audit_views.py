@@ -51,3 +51,6 @@ class AuditController(Controller):
                 "action_labels": ACTION_LABELS,
             },
         )
+
+
+ROUTES = [AuditController]

@@ -60,3 +60,7 @@ class FileController(Controller):
             filename=stored["original_name"],
             headers={"X-Content-Type-Options": "nosniff"},
         )
+
+
+NAV = ()
+ROUTES = [FileController]
