@@ -31,6 +31,7 @@ from incubator.core.web import (
     template_engine,
 )
 from incubator.home import views as home_views
+from incubator.organizations import views as organization_views
 from incubator.regions import views as region_views
 from incubator.scoring import views as scoring_views
 from incubator.settings import Settings, load_settings
@@ -46,6 +47,7 @@ log = logging.getLogger("incubator")
 # Each module contributes its controllers (ROUTES) and its navigation links (NAV).
 MODULES = (
     home_views,
+    organization_views,
     region_views,
     workitem_views,
     scoring_views,

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from incubator.accounts import service as accounts
 from incubator.organizations import service as organizations
+from incubator.organizations.rules import credit_code_check_char
 from incubator.regions import service as regions
 
 DEMO_PASSWORD = "longhutang2017"  # noqa: S105 - demo accounts, printed by `make run`
@@ -20,6 +23,98 @@ COMMUNITIES = (
 )
 ORGANIZATION = "青鸟志愿者服务队"
 
+# (name, type, registration status, registered on, field, community, members, volunteers, code)
+ORGANIZATIONS = (
+    (
+        ORGANIZATION,
+        "community_org",
+        "filed",
+        "2015-03-12",
+        "volunteering",
+        "祥龙社区",
+        45,
+        120,
+        None,
+    ),
+    (
+        "龙虎塘街道夕阳红助老服务中心",
+        "service_institution",
+        "registered",
+        "2013-06-18",
+        "elderly",
+        "腾龙社区",
+        12,
+        60,
+        "52320411MJ1234560X",
+    ),
+    (
+        "龙虎塘街道社会组织联合会",
+        "social_group",
+        "registered",
+        "2016-01-08",
+        "community_affairs",
+        None,
+        38,
+        20,
+        "51320411MJ2345671X",
+    ),
+    (
+        "玲珑社区邻里守望互助会",
+        "community_org",
+        "filed",
+        "2016-09-01",
+        "community_affairs",
+        "玲珑社区",
+        30,
+        85,
+        None,
+    ),
+    (
+        "常州市新北区阳光助残服务社",
+        "service_institution",
+        "registered",
+        "2014-11-20",
+        "disability",
+        "新龙社区",
+        9,
+        40,
+        "52320411MJ3456782X",
+    ),
+    (
+        "腾龙社区青少年成长营",
+        "community_org",
+        "unregistered",
+        None,
+        "youth",
+        "腾龙社区",
+        8,
+        25,
+        None,
+    ),
+    (
+        "通江社区绿色家园环保队",
+        "community_org",
+        "filed",
+        "2017-02-15",
+        "environment",
+        "通江社区",
+        16,
+        50,
+        None,
+    ),
+    (
+        "龙虎塘法律服务志愿团",
+        "community_org",
+        "unregistered",
+        None,
+        "legal",
+        "盛龙社区",
+        6,
+        12,
+        None,
+    ),
+)
+
 # (username, display name, role, community name, organization name)
 USERS = (
     ("admin", "系统管理员", "admin", None, None),
@@ -31,6 +126,11 @@ USERS = (
     ("linglong", "吴玲珑", "community", "玲珑社区", None),
     ("qingniao", "刘青鸟", "applicant", None, ORGANIZATION),
 )
+
+
+def with_check_char(code: str) -> str:
+    """Demo codes are made up; give them a valid check character."""
+    return code[:17] + credit_code_check_char(code[:17])
 
 
 async def seed_demo() -> list[tuple[str, str, str]]:
@@ -47,8 +147,35 @@ async def seed_demo() -> list[tuple[str, str, str]]:
             await regions.create_grid(
                 None, community_id, f"{name}第{n}网格", f"{code}-G{n:02d}", per_grid
             )
-    xianglong = await regions.community_id_by_name("祥龙社区")
-    await organizations.create_organization(None, ORGANIZATION, xianglong)
+    for (
+        name,
+        kind,
+        status,
+        registered,
+        field,
+        community,
+        members,
+        volunteers,
+        code,
+    ) in ORGANIZATIONS:
+        await organizations.create_organization(
+            None,
+            {
+                "name": name,
+                "org_type": kind,
+                "registration_status": status,
+                "registration_date": dt.date.fromisoformat(registered) if registered else None,
+                "service_field": field,
+                "community_id": await regions.community_id_by_name(community)
+                if community
+                else None,
+                "members_count": members,
+                "volunteers_count": volunteers,
+                "credit_code": with_check_char(code) if code else None,
+                "legal_representative": "张" + name[-2:],
+                "contact_phone": "1391234" + f"{members:04d}",
+            },
+        )
     created = []
     for username, display_name, role, community, organization in USERS:
         await accounts.create_user(

@@ -40,8 +40,10 @@ ACTION_LABELS = {
     "submit": N_("提交"),
 }
 
-# Never copied into the log, whatever table they come from.
-SECRET_FIELDS = frozenset({"password_hash", "token_hash", "key_hash"})
+# Never copied into the log, whatever table they come from (secrets and citizen ID numbers).
+SECRET_FIELDS = frozenset(
+    {"password_hash", "token_hash", "key_hash", "legal_rep_id_number", "id_number"}
+)
 
 
 def _plain(value: Any) -> Any:

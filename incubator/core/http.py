@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from litestar import Request
 from litestar.datastructures import UploadFile
@@ -59,3 +60,13 @@ def found(row: Any) -> Any:
 
 def is_upload(value: Any) -> bool:
     return isinstance(value, UploadFile)
+
+
+def download_headers(filename: str) -> dict[str, str]:
+    """An attachment with a Chinese file name every browser understands (RFC 6266 / 5987)."""
+    fallback = filename.encode("ascii", "ignore").decode().strip("-_ ") or "download"
+    return {
+        "Content-Disposition": f'attachment; filename="{fallback}"; '
+        f"filename*=UTF-8''{quote(filename)}",
+        "X-Content-Type-Options": "nosniff",
+    }

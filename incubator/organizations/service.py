@@ -1,23 +1,220 @@
-"""Social organizations: the registry's reads and writes (the pipeline builds on these)."""
+"""The registry of social organizations, read and written through the caller's scope."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from incubator.core import audit
 from incubator.core.auth import CurrentUser
-from incubator.core.db import write_transaction
+from incubator.core.db import read_transaction, write_transaction
+from incubator.core.i18n import _
+from incubator.core.locking import update_versioned
+from incubator.core.pagination import Page, PageRequest, Sort, paginate
+from incubator.core.personal import id_number_error, phone_error
+from incubator.core.scoping import scope_filter, where_all
+from incubator.organizations import rules
 from incubator.organizations.tables import Organization
+from incubator.regions.tables import Community
 
 
-async def create_organization(
-    actor: CurrentUser | None, name: str, community_id: int | None = None
-) -> int:
-    row = {"name": name, "community": community_id}
+class OrganizationError(ValueError):
+    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+PROFILE_FIELDS = (
+    "name",
+    "credit_code",
+    "org_type",
+    "registration_status",
+    "name_approval_date",
+    "registration_date",
+    "service_field",
+    "community",
+    "legal_representative",
+    "legal_rep_id_number",
+    "contact_name",
+    "contact_phone",
+    "email",
+    "address",
+    "members_count",
+    "staff_count",
+    "volunteers_count",
+    "party_org_form",
+    "party_members",
+    "party_instructor",
+    "description",
+)
+
+LIST_COLUMNS = (
+    Organization.id,
+    Organization.name,
+    Organization.credit_code,
+    Organization.org_type,
+    Organization.registration_status,
+    Organization.registration_date,
+    Organization.service_field,
+    Organization.community,
+    Organization.community.name.as_alias("community_name"),
+    Organization.legal_representative,
+    Organization.contact_name,
+    Organization.contact_phone,
+    Organization.members_count,
+    Organization.staff_count,
+    Organization.volunteers_count,
+    Organization.party_org_form,
+    Organization.is_archived,
+    Organization.created_at,
+)
+
+SORT_COLUMNS = {
+    "name": Organization.name,
+    "registration_date": Organization.registration_date,
+    "created_at": Organization.created_at,
+}
+
+
+def _scope(user: CurrentUser) -> Any:
+    return scope_filter(user, community=Organization.community, organization=Organization.id)
+
+
+def _filters(filters: dict[str, str]) -> list[Any]:
+    clauses: list[Any] = []
+    if q := filters.get("q", "").strip():
+        term = f"%{q}%"
+        clauses.append(Organization.name.ilike(term) | Organization.credit_code.ilike(term))
+    for key in ("org_type", "registration_status", "service_field"):
+        if filters.get(key):
+            clauses.append(getattr(Organization, key) == filters[key])
+    if (community := filters.get("community", "")).isdigit():
+        clauses.append(Organization.community == int(community))
+    clauses.append(Organization.is_archived.eq(filters.get("archived") == "1"))
+    return clauses
+
+
+async def list_organizations(
+    user: CurrentUser, filters: dict[str, str], request: PageRequest, sort: Sort
+) -> Page:
+    clauses = [_scope(user), *_filters(filters)]
+    query = where_all(
+        Organization.select(*LIST_COLUMNS)
+        .order_by(SORT_COLUMNS[sort.key], ascending=not sort.descending)
+        .order_by(Organization.id),
+        *clauses,
+    )
+    async with read_transaction():
+        return await paginate(query, where_all(Organization.count(), *clauses), request)
+
+
+async def export_rows(user: CurrentUser, filters: dict[str, str], sort: Sort) -> list[dict]:
+    clauses = [_scope(user), *_filters(filters)]
+    query = (
+        Organization.select(*LIST_COLUMNS)
+        .order_by(SORT_COLUMNS[sort.key], ascending=not sort.descending)
+        .order_by(Organization.id)
+    )
+    return await where_all(query, *clauses)
+
+
+async def get_organization(user: CurrentUser, organization_id: int) -> dict | None:
+    query = Organization.select(
+        *Organization.all_columns(), Organization.community.name.as_alias("community_name")
+    ).where(Organization.id == organization_id)
+    return await where_all(query, _scope(user)).first()
+
+
+async def _validate(user: CurrentUser, data: dict, organization_id: int | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    code = rules.normalize_credit_code(data.get("credit_code") or "") or None
+    data["credit_code"] = code
+    if code and (error := rules.credit_code_error(code)):
+        errors["credit_code"] = error
+    errors.update(
+        rules.registration_errors(
+            data["registration_status"],
+            data.get("registration_date"),
+            data.get("name_approval_date"),
+            code,
+        )
+    )
+    if data.get("legal_rep_id_number"):
+        data["legal_rep_id_number"] = data["legal_rep_id_number"].strip().upper()
+        if error := id_number_error(data["legal_rep_id_number"]):
+            errors["legal_rep_id_number"] = error
+    if data.get("contact_phone") and (error := phone_error(data["contact_phone"])):
+        errors["contact_phone"] = error
+    if user.role == "community":
+        # A community officer registers organizations of their own community only.
+        data["community_id"] = user.community_id
+    community_id = data.get("community_id")
+    if community_id is not None and not await Community.exists().where(
+        Community.id == community_id
+    ):
+        errors["community_id"] = _("所选社区不存在")
+    others = Organization.id != (organization_id or -1)
+    if await Organization.exists().where((Organization.name == data["name"]) & others):
+        errors["name"] = _("已有同名的社会组织")
+    if code and await Organization.exists().where((Organization.credit_code == code) & others):
+        errors["credit_code"] = _("该统一社会信用代码已登记在另一个组织名下")
+    return errors
+
+
+def _row(data: dict) -> dict[str, Any]:
+    row = {field: data.get(field) for field in PROFILE_FIELDS if field != "community"}
+    row["community"] = data.get("community_id")
+    for key in ("members_count", "staff_count", "volunteers_count", "party_members"):
+        row[key] = row[key] or 0
+    for key in (
+        "legal_representative",
+        "legal_rep_id_number",
+        "contact_name",
+        "contact_phone",
+        "email",
+        "address",
+        "party_instructor",
+        "description",
+    ):
+        row[key] = row[key] or ""
+    row["party_org_form"] = row["party_org_form"] or "none"
+    return row
+
+
+async def create_organization(actor: CurrentUser | None, data: dict) -> int:
+    """Registers an organization. `actor` None is the system (seeds)."""
+    if actor is not None:
+        errors = await _validate(actor, data, None)
+        if errors:
+            raise OrganizationError(_("请修正表单中的错误"), errors)
+    row = _row(data)
     async with write_transaction():
         rows = await Organization.insert(Organization(**row)).returning(Organization.id)
         await audit.record(actor, "organization", rows[0]["id"], "create", after=row)
     return rows[0]["id"]
 
 
+async def update_organization(
+    actor: CurrentUser, organization_id: int, version: int, data: dict
+) -> None:
+    async with write_transaction():
+        before = await get_organization(actor, organization_id)
+        if before is None:
+            raise OrganizationError(_("社会组织不存在"))
+        errors = await _validate(actor, data, organization_id)
+        if errors:
+            raise OrganizationError(_("请修正表单中的错误"), errors)
+        row = _row(data)
+        await update_versioned(Organization, organization_id, version, row)
+        old, new = audit.changes(before, row)
+        await audit.record(actor, "organization", organization_id, "update", old, new)
+
+
 async def organization_id_by_name(name: str) -> int | None:
     row = await Organization.select(Organization.id).where(Organization.name == name).first()
     return row["id"] if row else None
+
+
+async def organization_choices() -> list[tuple[str, str]]:
+    rows = await Organization.select(Organization.id, Organization.name).order_by(Organization.name)
+    return [(str(r["id"]), r["name"]) for r in rows]

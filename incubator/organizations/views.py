@@ -1,0 +1,189 @@
+"""The registry pages: list with search and filters, export, profile, create and edit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from incubator.core import forms as formlib
+from incubator.core.flash import flash
+from incubator.core.http import download_headers, form_data, found, see_other, user_of
+from incubator.core.i18n import LOCAL_TZ, N_, _
+from incubator.core.locking import StaleVersionError
+from incubator.core.nav import NavItem
+from incubator.core.pagination import page_request, sort_request
+from incubator.core.personal import mask_id_number, mask_phone
+from incubator.core.roles import ADMIN, ALL_ROLES, COMMUNITY, STAFF, allow
+from incubator.core.xlsx import XLSX_MEDIA_TYPE, workbook_bytes
+from incubator.organizations import forms, rules, service
+from incubator.organizations.service import OrganizationError
+from incubator.regions import service as regions
+
+EDITORS = (ADMIN, STAFF, COMMUNITY)
+NAV = (NavItem(N_("社会组织"), "/organizations", frozenset(ALL_ROLES), order=100),)
+
+CHOICES = {
+    "org_types": rules.ORG_TYPES,
+    "statuses": rules.REGISTRATION_STATUSES,
+    "fields": rules.SERVICE_FIELDS,
+    "party_forms": rules.PARTY_ORG_FORMS,
+}
+
+
+def _filters(request: Request) -> dict[str, str]:
+    return {k: request.query_params.get(k, "").strip() for k in forms.FILTERS}
+
+
+class OrganizationController(Controller):
+    path = "/organizations"
+    opt = allow(*ALL_ROLES)
+
+    @get("/")
+    async def index(self, request: Request) -> Template:
+        filters = _filters(request)
+        sort = sort_request(request.query_params, forms.SORTS, "name")
+        page = await service.list_organizations(
+            user_of(request), filters, page_request(request.query_params), sort
+        )
+        for row in page.items:
+            row["contact_phone"] = mask_phone(row["contact_phone"])
+        communities = [(str(c["id"]), c["name"]) for c in await regions.community_choices()]
+        return Template(
+            "organizations/index.html",
+            context={
+                "page": page,
+                "filters": filters,
+                "sort": sort,
+                "params": {**filters, "sort": sort.param},
+                "communities": communities,
+                "label": rules.label,
+                **CHOICES,
+            },
+        )
+
+    @get("/export.xlsx")
+    async def export(self, request: Request) -> Response:
+        filters = _filters(request)
+        sort = sort_request(request.query_params, forms.SORTS, "name")
+        rows = await service.export_rows(user_of(request), filters, sort)
+        headers = [
+            _("组织名称"), _("统一社会信用代码"), _("组织类型"), _("登记状态"),
+            _("登记（备案）日期"), _("服务领域"), _("服务社区"), _("法定代表人（负责人）"),
+            _("联系人"), _("联系电话"), _("会员（成员）数"), _("专职人员数"), _("志愿者数"),
+            _("党组织形式"),
+        ]  # fmt: skip
+        body = workbook_bytes(
+            _("社会组织名录"),
+            headers,
+            (
+                [
+                    r["name"],
+                    r["credit_code"] or "",
+                    _(rules.label(rules.ORG_TYPES, r["org_type"])),
+                    _(rules.label(rules.REGISTRATION_STATUSES, r["registration_status"])),
+                    r["registration_date"],
+                    _(rules.label(rules.SERVICE_FIELDS, r["service_field"])),
+                    r["community_name"] or "",
+                    r["legal_representative"],
+                    r["contact_name"],
+                    mask_phone(r["contact_phone"]),
+                    r["members_count"],
+                    r["staff_count"],
+                    r["volunteers_count"],
+                    _(rules.label(rules.PARTY_ORG_FORMS, r["party_org_form"])),
+                ]
+                for r in rows
+            ),
+            widths=(34, 22, 16, 10, 14, 10, 12, 14, 10, 14, 10, 10, 10, 14),
+        )
+        stamp = dt.datetime.now(LOCAL_TZ).strftime("%Y%m%d")
+        return Response(
+            body,
+            media_type=XLSX_MEDIA_TYPE,
+            headers=download_headers(f"{_('社会组织名录')}-{stamp}.xlsx"),
+        )
+
+    async def _form_page(
+        self, form: formlib.Form, organization: dict | None, status: int = 200
+    ) -> Template:
+        communities = [(str(c["id"]), c["name"]) for c in await regions.community_choices()]
+        return Template(
+            "organizations/form.html",
+            context={"form": form, "organization": organization, "communities": communities},
+            status_code=status,
+        )
+
+    @get("/new", opt=allow(*EDITORS))
+    async def new(self, request: Request) -> Template:
+        user = user_of(request)
+        initial = {"org_type": "community_org", "registration_status": "unregistered"}
+        if user.role == COMMUNITY:
+            initial["community_id"] = user.community_id
+        return await self._form_page(formlib.empty(forms.PROFILE, initial), None)
+
+    @post("/new", opt=allow(*EDITORS))
+    async def create(self, request: Request) -> Template | Redirect:
+        form = formlib.bind(forms.PROFILE, await form_data(request))
+        if form.ok:
+            try:
+                organization_id = await service.create_organization(
+                    user_of(request), dict(form.cleaned)
+                )
+            except OrganizationError as exc:
+                form.errors.update(exc.errors)
+            else:
+                flash(request, _("社会组织已登记。"))
+                return see_other(f"/organizations/{organization_id}")
+        return await self._form_page(form, None, status=400)
+
+    @get("/{organization_id:int}")
+    async def show(self, request: Request, organization_id: FromPath[int]) -> Template:
+        user = user_of(request)
+        organization = found(await service.get_organization(user, organization_id))
+        sees_contacts = user.role in (ADMIN, STAFF) or user.organization_id == organization_id
+        if not sees_contacts:
+            organization["contact_phone"] = mask_phone(organization["contact_phone"])
+        organization["legal_rep_id_number"] = mask_id_number(organization["legal_rep_id_number"])
+        return Template(
+            "organizations/show.html",
+            context={
+                "organization": organization,
+                "label": rules.label,
+                "may_edit": user.role in EDITORS,
+                **CHOICES,
+            },
+        )
+
+    @get("/{organization_id:int}/edit", opt=allow(*EDITORS))
+    async def edit(self, request: Request, organization_id: FromPath[int]) -> Template:
+        organization = found(await service.get_organization(user_of(request), organization_id))
+        initial = {**organization, "community_id": organization["community"]}
+        return await self._form_page(formlib.empty(forms.PROFILE, initial), organization)
+
+    @post("/{organization_id:int}/edit", opt=allow(*EDITORS))
+    async def update(self, request: Request, organization_id: FromPath[int]) -> Template | Redirect:
+        user = user_of(request)
+        organization = found(await service.get_organization(user, organization_id))
+        form = formlib.bind(forms.PROFILE, await form_data(request))
+        if form.ok and form.cleaned["version"] is None:
+            form.add_error("name", _("表单已过期，请刷新页面后重新填写"))
+        if form.ok:
+            try:
+                await service.update_organization(
+                    user, organization_id, form.cleaned["version"], dict(form.cleaned)
+                )
+            except OrganizationError as exc:
+                form.errors.update(exc.errors)
+            except StaleVersionError as exc:
+                flash(request, _(exc.message), "error")
+                return see_other(f"/organizations/{organization_id}/edit")
+            else:
+                flash(request, _("社会组织信息已保存。"))
+                return see_other(f"/organizations/{organization_id}")
+        return await self._form_page(form, organization, status=400)
+
+
+ROUTES = [OrganizationController]
