@@ -59,7 +59,8 @@ def _clean(f: Field, raw: str, form: Form) -> Any:
         return raw in ("1", "on", "true", "yes")
     if raw == "":
         if f.required:
-            form.add_error(f.name, _("请填写{label}").format(label=label))
+            message = _("请选择{label}") if f.kind == "choice" else _("请填写{label}")
+            form.add_error(f.name, message.format(label=label))
         return None
     if f.kind in ("text", "textarea", "password"):
         if len(raw) > f.max_length:

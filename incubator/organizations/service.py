@@ -125,7 +125,8 @@ async def get_organization(user: CurrentUser, organization_id: int) -> dict | No
     return await where_all(query, _scope(user)).first()
 
 
-async def _validate(user: CurrentUser, data: dict, organization_id: int | None) -> dict[str, str]:
+async def check(user: CurrentUser, data: dict, organization_id: int | None) -> dict[str, str]:
+    """Every problem with the profile at once (also with fields the form already refused)."""
     errors: dict[str, str] = {}
     code = rules.normalize_credit_code(data.get("credit_code") or "") or None
     data["credit_code"] = code
@@ -133,7 +134,7 @@ async def _validate(user: CurrentUser, data: dict, organization_id: int | None) 
         errors["credit_code"] = error
     errors.update(
         rules.registration_errors(
-            data["registration_status"],
+            data.get("registration_status") or "",
             data.get("registration_date"),
             data.get("name_approval_date"),
             code,
@@ -154,7 +155,9 @@ async def _validate(user: CurrentUser, data: dict, organization_id: int | None) 
     ):
         errors["community_id"] = _("所选社区不存在")
     others = Organization.id != (organization_id or -1)
-    if await Organization.exists().where((Organization.name == data["name"]) & others):
+    if data.get("name") and await Organization.exists().where(
+        (Organization.name == data["name"]) & others
+    ):
         errors["name"] = _("已有同名的社会组织")
     if code and await Organization.exists().where((Organization.credit_code == code) & others):
         errors["credit_code"] = _("该统一社会信用代码已登记在另一个组织名下")
@@ -184,7 +187,7 @@ def _row(data: dict) -> dict[str, Any]:
 async def create_organization(actor: CurrentUser | None, data: dict) -> int:
     """Registers an organization. `actor` None is the system (seeds)."""
     if actor is not None:
-        errors = await _validate(actor, data, None)
+        errors = await check(actor, data, None)
         if errors:
             raise OrganizationError(_("请修正表单中的错误"), errors)
     row = _row(data)
@@ -201,7 +204,7 @@ async def update_organization(
         before = await get_organization(actor, organization_id)
         if before is None:
             raise OrganizationError(_("社会组织不存在"))
-        errors = await _validate(actor, data, organization_id)
+        errors = await check(actor, data, organization_id)
         if errors:
             raise OrganizationError(_("请修正表单中的错误"), errors)
         row = _row(data)

@@ -127,6 +127,8 @@ class OrganizationController(Controller):
     @post("/new", opt=allow(*EDITORS))
     async def create(self, request: Request) -> Template | Redirect:
         form = formlib.bind(forms.PROFILE, await form_data(request))
+        for name, message in (await service.check(user_of(request), form.cleaned, None)).items():
+            form.add_error(name, message)
         if form.ok:
             try:
                 organization_id = await service.create_organization(
@@ -168,6 +170,8 @@ class OrganizationController(Controller):
         user = user_of(request)
         organization = found(await service.get_organization(user, organization_id))
         form = formlib.bind(forms.PROFILE, await form_data(request))
+        for name, message in (await service.check(user, form.cleaned, organization_id)).items():
+            form.add_error(name, message)
         if form.ok and form.cleaned["version"] is None:
             form.add_error("name", _("表单已过期，请刷新页面后重新填写"))
         if form.ok:

@@ -162,3 +162,16 @@ def test_the_export_follows_the_filters_with_chinese_headers_and_masked_phones(c
     names = {r[0] for r in rows[1:]}
     assert "龙虎塘街道夕阳红助老服务中心" in names and "青鸟志愿者服务队" not in names
     assert all("****" in (r[9] or "****") for r in rows[1:])
+
+
+def test_every_problem_is_reported_in_one_go(client):
+    login(client, "staff")
+    response = post_form(
+        client,
+        "/organizations/new",
+        profile(name="青鸟志愿者服务队", service_field="", contact_phone="abc"),
+        page="/organizations/new",
+    )
+    assert "请选择服务领域" in response.text
+    assert "已有同名的社会组织" in response.text
+    assert "电话号码格式不正确" in response.text
