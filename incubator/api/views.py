@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from litestar import Controller, Request, get
-from litestar.params import FromQuery
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
 
 from incubator.core.http import user_of
-from incubator.core.pagination import PageRequest, page_request
+from incubator.core.pagination import PageRequest, page_request, sort_request
+from incubator.core.personal import mask_phone
 from incubator.core.roles import ADMIN, ASSESSOR, COMMUNITY, STAFF, allow, allow_signed_in
+from incubator.organizations import service as organizations
 from incubator.regions import service as regions
 
 
@@ -39,6 +43,56 @@ class CommunityList:
     total: int
     page: int
     page_size: int
+
+
+@dataclass
+class OrganizationItem:
+    id: int
+    name: str
+    credit_code: str | None
+    org_type: str
+    registration_status: str
+    registration_date: dt.date | None
+    service_field: str
+    community_id: int | None
+    community: str | None
+    volunteers_count: int
+
+
+@dataclass
+class OrganizationList:
+    items: list[OrganizationItem]
+    total: int
+    page: int
+    page_size: int
+
+
+@dataclass
+class OrganizationDetail(OrganizationItem):
+    name_approval_date: dt.date | None
+    legal_representative: str
+    contact_name: str
+    contact_phone: str
+    members_count: int
+    staff_count: int
+    party_org_form: str
+    party_members: int
+    version: int
+
+
+def _organization_item(row: dict) -> dict:
+    return {
+        "id": row["id"],
+        "name": row["name"],
+        "credit_code": row["credit_code"],
+        "org_type": row["org_type"],
+        "registration_status": row["registration_status"],
+        "registration_date": row["registration_date"],
+        "service_field": row["service_field"],
+        "community_id": row["community"],
+        "community": row["community_name"],
+        "volunteers_count": row["volunteers_count"],
+    }
 
 
 class ApiV1Controller(Controller):
@@ -84,5 +138,66 @@ class ApiV1Controller(Controller):
         )
 
 
+class OrganizationApiController(Controller):
+    path = "/api/v1/organizations"
+    tags = ["v1"]
+    opt = allow_signed_in()
+
+    @get("/")
+    async def index(
+        self,
+        request: Request,
+        page: FromQuery[int] = 1,
+        page_size: FromQuery[int] = 20,
+        community: FromQuery[int | None] = None,
+        org_type: FromQuery[str | None] = None,
+        registration_status: FromQuery[str | None] = None,
+        service_field: FromQuery[str | None] = None,
+        q: FromQuery[str | None] = None,
+    ) -> OrganizationList:
+        """Organizations in the caller's scope, filtered like the registry page."""
+        filters = {
+            "community": str(community) if community is not None else "",
+            "org_type": org_type or "",
+            "registration_status": registration_status or "",
+            "service_field": service_field or "",
+            "q": q or "",
+        }
+        result = await organizations.list_organizations(
+            user_of(request),
+            filters,
+            page_request({"page": page, "page_size": page_size}),
+            sort_request({}, ["name"], "name"),
+        )
+        return OrganizationList(
+            items=[OrganizationItem(**_organization_item(r)) for r in result.items],
+            total=result.total,
+            page=result.page,
+            page_size=result.page_size,
+        )
+
+    @get("/{organization_id:int}")
+    async def show(self, request: Request, organization_id: FromPath[int]) -> OrganizationDetail:
+        user = user_of(request)
+        row = await organizations.get_organization(user, organization_id)
+        if row is None:
+            raise NotFoundException()
+        phone = row["contact_phone"]
+        if not (user.role in ("admin", "staff") or user.organization_id == organization_id):
+            phone = mask_phone(phone)
+        return OrganizationDetail(
+            **_organization_item(row),
+            name_approval_date=row["name_approval_date"],
+            legal_representative=row["legal_representative"],
+            contact_name=row["contact_name"],
+            contact_phone=phone,
+            members_count=row["members_count"],
+            staff_count=row["staff_count"],
+            party_org_form=row["party_org_form"],
+            party_members=row["party_members"],
+            version=row["version"],
+        )
+
+
 NAV = ()
-ROUTES = [ApiV1Controller]
+ROUTES = [ApiV1Controller, OrganizationApiController]

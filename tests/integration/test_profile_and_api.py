@@ -128,3 +128,26 @@ def test_a_wrong_current_password_is_refused(client):
     )
     assert response.status_code == 400
     assert "当前密码不正确" in response.text
+
+
+def test_the_organizations_api_lists_filters_and_paginates(client):
+    login(client, "assessor")
+    body = client.get("/api/v1/organizations?page_size=3").json()
+    assert body["total"] == 8 and len(body["items"]) == 3 and body["page_size"] == 3
+    registered = client.get("/api/v1/organizations?registration_status=registered").json()
+    assert {o["registration_status"] for o in registered["items"]} == {"registered"}
+    assert registered["total"] == 3
+
+
+def test_the_organizations_api_is_scoped_and_masks_for_others(client, settings):
+    qingniao = sql(settings, "SELECT id FROM organization WHERE name = '青鸟志愿者服务队'")[0]["id"]
+    other = sql(settings, "SELECT id FROM organization WHERE name LIKE '%夕阳红%'")[0]["id"]
+    login(client, "qingniao")
+    assert [o["id"] for o in client.get("/api/v1/organizations").json()["items"]] == [qingniao]
+    own = client.get(f"/api/v1/organizations/{qingniao}").json()
+    assert "*" not in own["contact_phone"] and own["version"] == 1
+    missing = client.get(f"/api/v1/organizations/{other}")
+    assert missing.status_code == 404 and missing.json()["message"]
+    client.cookies.clear()
+    login(client, "assessor")
+    assert "****" in client.get(f"/api/v1/organizations/{qingniao}").json()["contact_phone"]
