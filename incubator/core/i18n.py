@@ -20,6 +20,12 @@ LANG_COOKIE = "lang"
 # The street office works in China Standard Time; stored times are UTC.
 LOCAL_TZ = dt.timezone(dt.timedelta(hours=8), "CST")
 
+
+def local_today() -> dt.date:
+    """Today in the street office, whatever the server's clock zone."""
+    return dt.datetime.now(LOCAL_TZ).date()
+
+
 _language: ContextVar[str] = ContextVar("language", default="zh-CN")
 
 

@@ -8,11 +8,13 @@ from litestar.response import Redirect, Template
 from incubator.accounts import service as accounts
 from incubator.core import db, i18n
 from incubator.core.http import form_data, safe_next, see_other, settings_of, user_of
-from incubator.core.i18n import N_
+from incubator.core.i18n import N_, local_today
 from incubator.core.nav import NavItem
 from incubator.core.roles import ALL_ROLES, PUBLIC_ROUTE, allow_signed_in
+from incubator.organizations import service as organizations
 from incubator.regions import service as regions
 from incubator.settings import LANGUAGES
+from incubator.workitems import service as workitems
 
 NAV = (NavItem(N_("首页"), "/", frozenset(ALL_ROLES), order=0),)
 
@@ -21,9 +23,17 @@ class HomeController(Controller):
     @get("/", opt=allow_signed_in())
     async def home(self, request: Request) -> Template:
         user = user_of(request)
-        context = {"totals": await regions.street_totals(), "role_counts": None}
-        if user.role == "admin":
-            context["role_counts"] = await accounts.counts_by_role()
+        context = {
+            "totals": await regions.street_totals(),
+            "role_counts": await accounts.counts_by_role() if user.role == "admin" else None,
+            "due": await workitems.due_lists(user, local_today()),
+            "my_organization": await organizations.get_organization(user, user.organization_id)
+            if user.organization_id
+            else None,
+            "my_community": await regions.get_community(user, user.community_id)
+            if user.community_id
+            else None,
+        }
         return Template("home/index.html", context=context)
 
     @post("/language", opt=PUBLIC_ROUTE)

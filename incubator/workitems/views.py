@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from litestar import Controller, Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -11,7 +9,7 @@ from litestar.response import Redirect, Template
 from incubator.core import forms as formlib
 from incubator.core.flash import flash
 from incubator.core.http import form_data, found, see_other, user_of
-from incubator.core.i18n import LOCAL_TZ, N_, _
+from incubator.core.i18n import N_, _, local_today
 from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.pagination import page_request
@@ -32,10 +30,6 @@ NAV = (
 )
 
 
-def today() -> dt.date:
-    return dt.datetime.now(LOCAL_TZ).date()
-
-
 class WorkItemController(Controller):
     path = "/work"
     opt = allow_signed_in()
@@ -51,10 +45,10 @@ class WorkItemController(Controller):
             context={
                 "page": page,
                 "filters": filters,
-                "due": await service.due_lists(user, today()),
+                "due": await service.due_lists(user, local_today()),
                 "kinds": {k.code: k for k in rules.kinds()},
                 "kind_choices": forms.KIND_CHOICES,
-                "today": today(),
+                "today": local_today(),
                 "due_class": rules.due_class,
             },
         )
@@ -123,7 +117,7 @@ class WorkItemController(Controller):
                         "version": item["version"],
                     },
                 ),
-                "due_class": rules.due_class(item["due_date"], today())
+                "due_class": rules.due_class(item["due_date"], local_today())
                 if item["is_open"]
                 else None,
             },

@@ -116,3 +116,16 @@ def test_the_openapi_schema_is_served(client):
     schema = client.get("/schema/openapi.json").json()
     assert "/api/v1/me" in schema["paths"]
     assert "/api/v1/communities" in schema["paths"]
+
+
+def test_the_home_page_fits_each_role(client):
+    login(client, "qingniao")
+    page = client.get("/").text
+    assert "青鸟志愿者服务队" in page and "我的组织" in page
+    client.cookies.clear()
+    login(client, "xianglong")
+    page = client.get("/").text
+    assert "祥龙社区" in page and "本社区网格" in page
+    client.cookies.clear()
+    login(client, "admin")
+    assert "社区工作人员" in client.get("/").text  # the role counts
