@@ -30,7 +30,7 @@ test: install system-packages
 
 # After changing user-visible text: extract the strings, then translate the new ones in the .po.
 messages: install
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output --ignore-dirs=".*" \
 		-o incubator/translations/messages.pot .
 	$(BIN)/pybabel update -i incubator/translations/messages.pot -d incubator/translations \
 		--no-fuzzy-matching --ignore-obsolete

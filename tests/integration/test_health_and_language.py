@@ -39,3 +39,11 @@ def test_english_error_messages_on_forms(client):
     post_form(client, "/language", {"lang": "en", "next": "/login"})
     response = post_form(client, "/login", {"username": "", "password": ""})
     assert "Please enter" in response.text
+
+
+def test_shared_macros_are_translated_too(client):
+    login(client, "admin")
+    post_form(client, "/language", {"lang": "en", "next": "/"}, page="/")
+    page = client.get("/admin/users").text
+    assert "Filter" in page and "筛选" not in page
+    assert "records, page 1 of 1" in page
