@@ -7,6 +7,7 @@ from piccolo.conf.apps import AppConfig
 from incubator.accounts.tables import ApiToken, LoginAttempt, User, UserSession
 from incubator.core.tables import AuditLog, StoredFile
 from incubator.organizations.tables import Organization
+from incubator.organizations.timeline import OrganizationEvent
 from incubator.regions.tables import Community, Grid, Street
 from incubator.scoring.tables import Indicator, Rubric, Score, ScoreBand, ScoreSheet
 from incubator.workitems.tables import WorkItem, WorkItemEvent
@@ -21,6 +22,7 @@ APP_CONFIG = AppConfig(
         Community,
         Grid,
         Organization,
+        OrganizationEvent,
         User,
         UserSession,
         LoginAttempt,

@@ -1,8 +1,15 @@
-"""Organization rules without I/O: the registry's choices and the credit-code check."""
+"""Organization rules without I/O: the registry's choices, the credit-code check, and the
+six-stage incubation pipeline (stages, exits, and each transition's guard and roles).
+
+The pipeline service gathers the facts a guard needs (reviews submitted, the mean band of a
+rubric, open blocking items, an uploaded scan) and asks `transition_error`, which answers with
+what is missing, in words a person can act on.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from incubator.core.i18n import N_, _
 
@@ -91,3 +98,198 @@ def registration_errors(
 
 def label(choices: tuple[tuple[str, str], ...], code: str | None) -> str:
     return dict(choices).get(code or "", code or "")
+
+
+# --- the incubation pipeline ---------------------------------------------------------------
+
+STAGES = (
+    ("application", N_("接受申请")),
+    ("screening", N_("筛选评估")),
+    ("entry", N_("入壳")),
+    ("incubation", N_("孵化")),
+    ("graduation", N_("出壳")),
+    ("follow_up", N_("跟踪辅导")),
+)
+EXITS = (
+    ("rejected", N_("未通过")),
+    ("withdrawn", N_("撤回")),
+    ("terminated", N_("退出")),
+)
+ALL_STATES = STAGES + EXITS
+STAGE_CODES = tuple(code for code, _label in STAGES)
+EXIT_CODES = tuple(code for code, _label in EXITS)
+MIN_SCREENING_REVIEWS = 2
+FOLLOW_UP_MONTHS = (3, 6, 12)
+
+
+def stage_label(code: str | None) -> str:
+    return dict(ALL_STATES).get(code or "", N_("未进入孵化"))
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the guards look at, gathered by the service."""
+
+    profile_missing: tuple[str, ...] = ()
+    screening_reviews: int = 0
+    screening_band: str | None = None
+    graduation_reviews: int = 0
+    graduation_band: str | None = None
+    open_blocking_items: int = 0
+    has_attachment: bool = False
+    has_reason: bool = False
+
+
+@dataclass(frozen=True)
+class Transition:
+    code: str
+    label: str
+    sources: tuple[str | None, ...]
+    target: str
+    roles: frozenset[str]
+    needs_reason: bool = False
+    needs_attachment: bool = False
+    # Extra conditions: (check over the facts, message when it fails).
+    checks: tuple[str, ...] = field(default_factory=tuple)
+
+
+STAFF_ROLES = frozenset({"admin", "staff"})
+
+TRANSITIONS = (
+    Transition("accept", N_("受理申请"), (None,), "application", STAFF_ROLES),
+    Transition(
+        "submit",
+        N_("提交筛选评估"),
+        ("application",),
+        "screening",
+        STAFF_ROLES | {"applicant"},
+        checks=("profile_complete",),
+    ),
+    Transition(
+        "admit",
+        N_("录取入壳"),
+        ("screening",),
+        "entry",
+        STAFF_ROLES,
+        needs_reason=True,
+        checks=("screening_reviewed", "screening_admits"),
+    ),
+    Transition(
+        "reject",
+        N_("不予录取"),
+        ("screening",),
+        "rejected",
+        STAFF_ROLES,
+        needs_reason=True,
+        checks=("screening_reviewed",),
+    ),
+    Transition(
+        "sign_agreement",
+        N_("签订入驻协议，开始孵化"),
+        ("entry",),
+        "incubation",
+        STAFF_ROLES,
+        needs_attachment=True,
+    ),
+    Transition(
+        "extend",
+        N_("续驻（延长孵化期）"),
+        ("incubation",),
+        "incubation",
+        STAFF_ROLES,
+        needs_reason=True,
+    ),
+    Transition(
+        "request_graduation",
+        N_("申请出壳评估"),
+        ("incubation",),
+        "graduation",
+        STAFF_ROLES | {"applicant"},
+    ),
+    Transition(
+        "graduate",
+        N_("准予出壳，转入跟踪辅导"),
+        ("graduation",),
+        "follow_up",
+        STAFF_ROLES,
+        checks=("graduation_reviewed", "graduation_passes", "nothing_open"),
+    ),
+    Transition(
+        "postpone",
+        N_("延期出壳，继续孵化"),
+        ("graduation",),
+        "incubation",
+        STAFF_ROLES,
+        needs_reason=True,
+        checks=("graduation_reviewed",),
+    ),
+    Transition(
+        "withdraw",
+        N_("撤回申请或退出孵化"),
+        ("application", "screening", "entry", "incubation"),
+        "withdrawn",
+        STAFF_ROLES | {"applicant"},
+        needs_reason=True,
+    ),
+    Transition(
+        "terminate",
+        N_("终止孵化（退出）"),
+        ("entry", "incubation", "graduation"),
+        "terminated",
+        STAFF_ROLES,
+        needs_reason=True,
+    ),
+)
+BY_CODE = {t.code: t for t in TRANSITIONS}
+
+
+def _check_error(check: str, facts: Facts) -> str | None:
+    if check == "profile_complete" and facts.profile_missing:
+        return _("申请资料不完整，缺少：{missing}").format(
+            missing="、".join(_(m) for m in facts.profile_missing)
+        )
+    if check == "screening_reviewed" and facts.screening_reviews < MIN_SCREENING_REVIEWS:
+        return _("至少需要 {n} 位评审提交筛选评分，目前 {done} 位").format(
+            n=MIN_SCREENING_REVIEWS, done=facts.screening_reviews
+        )
+    if check == "screening_admits" and facts.screening_band != "admit":
+        return _("筛选评分均分未达到录取档次")
+    if check == "graduation_reviewed" and facts.graduation_reviews < 1:
+        return _("尚无提交的出壳评估评分")
+    if check == "graduation_passes" and facts.graduation_band != "graduate":
+        return _("出壳评估均分未达到准予出壳档次")
+    if check == "nothing_open" and facts.open_blocking_items:
+        return _("还有 {n} 项交接或总结报告事项未办结").format(n=facts.open_blocking_items)
+    return None
+
+
+def transition_error(stage: str | None, code: str, role: str, facts: Facts) -> str | None:
+    """None when the transition may happen now, else what is missing."""
+    transition = BY_CODE.get(code)
+    if transition is None:
+        return _("未知的操作")
+    if role not in transition.roles:
+        return _("您的角色不能执行“{action}”").format(action=_(transition.label))
+    if stage not in transition.sources:
+        return _("“{action}”只能在{sources}阶段进行，当前为“{stage}”").format(
+            action=_(transition.label),
+            sources="、".join(f"“{_(stage_label(s))}”" for s in transition.sources),
+            stage=_(stage_label(stage)),
+        )
+    if transition.needs_reason and not facts.has_reason:
+        return _("请填写“{action}”的理由").format(action=_(transition.label))
+    if transition.needs_attachment and not facts.has_attachment:
+        return _("请上传盖章的入驻协议扫描件")
+    for check in transition.checks:
+        if error := _check_error(check, facts):
+            return error
+    return None
+
+
+def available(stage: str | None, role: str) -> list[Transition]:
+    """The transitions this role could make from this stage (guards aside)."""
+    return [t for t in TRANSITIONS if stage in t.sources and role in t.roles]
+
+
+def is_exit(stage: str | None) -> bool:
+    return stage in EXIT_CODES

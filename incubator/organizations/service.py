@@ -76,7 +76,7 @@ SORT_COLUMNS = {
 }
 
 
-def _scope(user: CurrentUser) -> Any:
+def organization_scope(user: CurrentUser) -> Any:
     return scope_filter(user, community=Organization.community, organization=Organization.id)
 
 
@@ -97,7 +97,7 @@ def _filters(filters: dict[str, str]) -> list[Any]:
 async def list_organizations(
     user: CurrentUser, filters: dict[str, str], request: PageRequest, sort: Sort
 ) -> Page:
-    clauses = [_scope(user), *_filters(filters)]
+    clauses = [organization_scope(user), *_filters(filters)]
     query = where_all(
         Organization.select(*LIST_COLUMNS)
         .order_by(SORT_COLUMNS[sort.key], ascending=not sort.descending)
@@ -109,7 +109,7 @@ async def list_organizations(
 
 
 async def export_rows(user: CurrentUser, filters: dict[str, str], sort: Sort) -> list[dict]:
-    clauses = [_scope(user), *_filters(filters)]
+    clauses = [organization_scope(user), *_filters(filters)]
     query = (
         Organization.select(*LIST_COLUMNS)
         .order_by(SORT_COLUMNS[sort.key], ascending=not sort.descending)
@@ -122,7 +122,7 @@ async def get_organization(user: CurrentUser, organization_id: int) -> dict | No
     query = Organization.select(
         *Organization.all_columns(), Organization.community.name.as_alias("community_name")
     ).where(Organization.id == organization_id)
-    return await where_all(query, _scope(user)).first()
+    return await where_all(query, organization_scope(user)).first()
 
 
 async def check(user: CurrentUser, data: dict, organization_id: int | None) -> dict[str, str]:

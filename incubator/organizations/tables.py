@@ -1,6 +1,15 @@
 """Social organizations (社会组织): the registry. The pipeline's stage columns come with it."""
 
-from piccolo.columns import Boolean, Date, ForeignKey, Integer, OnDelete, Text, Varchar
+from piccolo.columns import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.table import Table
 
 from incubator.core.columns import Tracked
@@ -31,3 +40,6 @@ class Organization(Tracked, Table, tablename="organization"):
     party_members = Integer(default=0)
     party_instructor = Varchar(length=50, default="")
     is_archived = Boolean(default=False, index=True)
+    # Pipeline: None while the organization is only in the registry.
+    stage = Varchar(length=16, null=True, default=None, index=True)
+    stage_since = Timestamptz(null=True, default=None)

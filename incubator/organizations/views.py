@@ -8,22 +8,39 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from incubator.core import files
 from incubator.core import forms as formlib
 from incubator.core.flash import flash
-from incubator.core.http import download_headers, form_data, found, see_other, user_of
-from incubator.core.i18n import LOCAL_TZ, N_, _
+from incubator.core.http import (
+    download_headers,
+    form_data,
+    found,
+    int_or_none,
+    is_upload,
+    see_other,
+    settings_of,
+    user_of,
+)
+from incubator.core.i18n import LOCAL_TZ, N_, _, local_today
 from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.pagination import page_request, sort_request
 from incubator.core.personal import mask_id_number, mask_phone
-from incubator.core.roles import ADMIN, ALL_ROLES, COMMUNITY, STAFF, allow
+from incubator.core.roles import ADMIN, ALL_ROLES, ASSESSOR, COMMUNITY, STAFF, allow
 from incubator.core.xlsx import XLSX_MEDIA_TYPE, workbook_bytes
 from incubator.organizations import forms, rules, service
+from incubator.organizations import pipeline_service as pipeline
+from incubator.organizations.pipeline_service import PipelineError
 from incubator.organizations.service import OrganizationError
 from incubator.regions import service as regions
+from incubator.workitems import rules as workitem_rules
+from incubator.workitems import service as workitems
 
 EDITORS = (ADMIN, STAFF, COMMUNITY)
-NAV = (NavItem(N_("社会组织"), "/organizations", frozenset(ALL_ROLES), order=100),)
+NAV = (
+    NavItem(N_("孵化流程"), "/pipeline", frozenset({ADMIN, STAFF, ASSESSOR, COMMUNITY}), order=90),
+    NavItem(N_("社会组织"), "/organizations", frozenset(ALL_ROLES), order=100),
+)
 
 CHOICES = {
     "org_types": rules.ORG_TYPES,
@@ -35,6 +52,32 @@ CHOICES = {
 
 def _filters(request: Request) -> dict[str, str]:
     return {k: request.query_params.get(k, "").strip() for k in forms.FILTERS}
+
+
+class PipelineController(Controller):
+    path = "/pipeline"
+    opt = allow(ADMIN, STAFF, ASSESSOR, COMMUNITY)
+
+    @get("/")
+    async def board(self, request: Request) -> Template:
+        filters = {
+            k: request.query_params.get(k, "").strip()
+            for k in ("community", "service_field", "year")
+        }
+        columns = await pipeline.board(user_of(request), filters)
+        communities = [(str(c["id"]), c["name"]) for c in await regions.community_choices()]
+        this_year = local_today().year
+        return Template(
+            "organizations/board.html",
+            context={
+                "columns": columns,
+                "filters": filters,
+                "communities": communities,
+                "fields": rules.SERVICE_FIELDS,
+                "years": [(str(y), str(y)) for y in range(this_year, this_year - 6, -1)],
+                "stage_codes": rules.STAGE_CODES,
+            },
+        )
 
 
 class OrganizationController(Controller):
@@ -155,9 +198,57 @@ class OrganizationController(Controller):
                 "organization": organization,
                 "label": rules.label,
                 "may_edit": user.role in EDITORS,
+                "stage_label": rules.stage_label,
+                "stage_choices": rules.STAGES,
+                "transitions": rules.available(organization["stage"], user.role),
+                "timeline": await pipeline.timeline(organization_id),
+                "work_items": await workitems.items_for_subject("organization", organization_id),
+                "kinds": {k.code: k for k in workitem_rules.kinds()},
+                "facts": await pipeline.gather_facts(organization),
                 **CHOICES,
             },
         )
+
+    @post("/{organization_id:int}/transition")
+    async def transition(self, request: Request, organization_id: FromPath[int]) -> Redirect:
+        """One pipeline step; refused steps come back as a message saying what is missing."""
+        user = user_of(request)
+        data = await form_data(request)
+        version, code = int_or_none(data.get("version")), data.get("code")
+        reason = data.get("reason") if isinstance(data.get("reason"), str) else ""
+        upload = data.get("attachment")
+        attachment_id = None
+        back = f"/organizations/{organization_id}"
+        if version is None or not isinstance(code, str):
+            flash(request, _("表单已过期，请刷新页面后重试"), "error")
+            return see_other(back)
+        if is_upload(upload) and upload.filename:
+            settings = settings_of(request)
+            try:
+                stored = await files.store_upload(
+                    uploads_dir=settings.uploads_dir,
+                    max_bytes=settings.max_upload_bytes,
+                    data=await upload.read(),
+                    original_name=upload.filename,
+                    actor=user,
+                    allowed=(files.PDF, files.JPEG, files.PNG),
+                    organization_id=organization_id,
+                )
+            except files.UploadError as exc:
+                flash(request, _(str(exc)), "error")
+                return see_other(back)
+            attachment_id = stored["id"]
+        try:
+            stage = await pipeline.transition(
+                user, organization_id, version, code, reason, attachment_id
+            )
+        except PipelineError as exc:
+            flash(request, exc.message, "error")
+        except StaleVersionError as exc:
+            flash(request, _(exc.message), "error")
+        else:
+            flash(request, _("已进入“{stage}”阶段。").format(stage=_(rules.stage_label(stage))))
+        return see_other(back)
 
     @get("/{organization_id:int}/edit", opt=allow(*EDITORS))
     async def edit(self, request: Request, organization_id: FromPath[int]) -> Template:
@@ -190,4 +281,4 @@ class OrganizationController(Controller):
         return await self._form_page(form, organization, status=400)
 
 
-ROUTES = [OrganizationController]
+ROUTES = [PipelineController, OrganizationController]

@@ -312,3 +312,19 @@ async def sheets_for_subject(
         rubric = await get_rubric(sheets[-1]["rubric"])
         band = rules.band_for(average, rubric["bands"]) if rubric else None
     return {"sheets": sheets, "mean": average, "band": band, "may_see_all": may_see_all}
+
+
+async def submitted_summary(subject: tuple[str, int], rubric_code: str) -> dict[str, Any]:
+    """How many scorers submitted on the subject with this rubric, their mean and its band."""
+    rows = await ScoreSheet.select(ScoreSheet.rubric, ScoreSheet.total).where(
+        (ScoreSheet.subject_table == subject[0])
+        & (ScoreSheet.subject_id == subject[1])
+        & (ScoreSheet.status == "submitted")
+        & (ScoreSheet.rubric.code == rubric_code)
+    )
+    average = rules.mean(r["total"] for r in rows)
+    band = None
+    if rows:
+        rubric = await get_rubric(rows[-1]["rubric"])
+        band = rules.band_for(average, rubric["bands"]) if rubric else None
+    return {"count": len(rows), "mean": average, "band": band.result if band else None}

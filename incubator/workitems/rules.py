@@ -159,3 +159,22 @@ RECTIFICATION = register(
         },
     )
 )
+
+REPORT = register(
+    Kind(
+        code="report",
+        label=N_("报告与交接"),
+        statuses=(
+            ("requested", N_("待提交")),
+            ("submitted", N_("已提交")),
+            ("returned", N_("退回修改")),
+            ("accepted", N_("已验收")),
+        ),
+        initial="requested",
+        moves={
+            "requested": frozenset({"submitted"}),
+            "submitted": frozenset({"accepted", "returned"}),
+            "returned": frozenset({"submitted"}),
+        },
+    )
+)

@@ -1,0 +1,212 @@
+"""The incubation pipeline: move an organization between stages, keep its timeline.
+
+Every move is checked by the rules in organizations/rules.py against facts gathered here, made
+with a version check (two staff at once: one wins), written to the timeline and the audit log
+in one transaction, and may start work items (follow-up visits after graduation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from piccolo.query.functions.aggregate import Count
+
+from incubator.core import audit
+from incubator.core.auth import CurrentUser
+from incubator.core.db import read_transaction, write_transaction
+from incubator.core.i18n import N_, _, local_today
+from incubator.core.locking import update_versioned
+from incubator.core.scoping import where_all
+from incubator.organizations import rules
+from incubator.organizations.rules import Facts
+from incubator.organizations.service import get_organization, organization_scope
+from incubator.organizations.tables import Organization
+from incubator.organizations.timeline import OrganizationEvent
+from incubator.scoring import service as scoring
+from incubator.workitems import service as workitems
+from incubator.workitems.tables import WorkItem
+
+SUBJECT = "organization"
+# What an application needs in the profile before screening: (column, label).
+APPLICATION_FIELDS = (
+    ("legal_representative", N_("负责人")),
+    ("contact_phone", N_("联系电话")),
+    ("address", N_("地址")),
+    ("description", N_("组织简介")),
+)
+BLOCKING_KINDS = ("milestone", "report")
+
+
+class PipelineError(ValueError):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+async def gather_facts(
+    organization: dict, *, reason: str = "", has_attachment: bool = False
+) -> Facts:
+    subject = (SUBJECT, organization["id"])
+    screening = await scoring.submitted_summary(subject, "screening")
+    graduation = await scoring.submitted_summary(subject, "graduation")
+    blocking = await WorkItem.count().where(
+        (WorkItem.subject_table == SUBJECT)
+        & (WorkItem.subject_id == organization["id"])
+        & WorkItem.is_open.eq(True)
+        & WorkItem.kind.is_in(list(BLOCKING_KINDS))
+    )
+    return Facts(
+        profile_missing=tuple(
+            label for column, label in APPLICATION_FIELDS if not organization.get(column)
+        ),
+        screening_reviews=screening["count"],
+        screening_band=screening["band"],
+        graduation_reviews=graduation["count"],
+        graduation_band=graduation["band"],
+        open_blocking_items=blocking,
+        has_attachment=has_attachment,
+        has_reason=bool(reason.strip()),
+    )
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+async def transition(
+    actor: CurrentUser,
+    organization_id: int,
+    version: int,
+    code: str,
+    reason: str = "",
+    attachment_id: int | None = None,
+) -> str:
+    """Makes the move or raises PipelineError saying what is missing; returns the new stage."""
+    async with write_transaction():
+        organization = await get_organization(actor, organization_id)
+        if organization is None:
+            raise PipelineError(_("社会组织不存在"))
+        facts = await gather_facts(
+            organization, reason=reason, has_attachment=attachment_id is not None
+        )
+        stage = organization["stage"]
+        if error := rules.transition_error(stage, code, actor.role, facts):
+            raise PipelineError(error)
+        target = rules.BY_CODE[code].target
+        now = dt.datetime.now(dt.UTC)
+        await update_versioned(
+            Organization, organization_id, version, {"stage": target, "stage_since": now}
+        )
+        await OrganizationEvent.insert(
+            OrganizationEvent(
+                organization=organization_id,
+                actor=actor.id,
+                actor_name=actor.name,
+                action=code,
+                from_stage=stage,
+                to_stage=target,
+                reason=reason.strip(),
+                attachment=attachment_id,
+            )
+        )
+        if code == "graduate":
+            await _plan_follow_ups(actor, organization)
+        await audit.record(
+            actor,
+            "organization",
+            organization_id,
+            code,
+            before={"stage": stage},
+            after={"stage": target, "reason": reason.strip()},
+        )
+    return target
+
+
+async def _plan_follow_ups(actor: CurrentUser, organization: dict) -> None:
+    """Follow-up visits at +3, +6 and +12 months after graduation, as work items."""
+    today = local_today()
+    for months in rules.FOLLOW_UP_MONTHS:
+        await workitems.create_item(
+            actor,
+            kind="follow_up",
+            title=_("{name}出壳后 {n} 个月回访").format(name=organization["name"], n=months),
+            due_date=_add_months(today, months),
+            owner_id=actor.id,
+            subject=(SUBJECT, organization["id"]),
+            community_id=organization["community"],
+            organization_id=organization["id"],
+        )
+
+
+async def timeline(organization_id: int) -> list[dict]:
+    return (
+        await OrganizationEvent.select(
+            OrganizationEvent.id,
+            OrganizationEvent.at,
+            OrganizationEvent.actor_name,
+            OrganizationEvent.action,
+            OrganizationEvent.from_stage,
+            OrganizationEvent.to_stage,
+            OrganizationEvent.reason,
+            OrganizationEvent.attachment,
+            OrganizationEvent.attachment.original_name.as_alias("attachment_name"),
+        )
+        .where(OrganizationEvent.organization == organization_id)
+        .order_by(OrganizationEvent.id)
+    )
+
+
+BOARD_CARDS_PER_STAGE = 60
+
+
+async def board(user: CurrentUser, filters: dict[str, str]) -> list[dict[str, Any]]:
+    """One column per stage and exit: its count and the most recently moved cards."""
+    clauses = [
+        organization_scope(user),
+        Organization.stage.is_not_null(),
+        Organization.is_archived.eq(False),
+    ]
+    if (community := filters.get("community", "")).isdigit():
+        clauses.append(Organization.community == int(community))
+    if filters.get("service_field"):
+        clauses.append(Organization.service_field == filters["service_field"])
+    if (year := filters.get("year", "")).isdigit():
+        start = dt.datetime(int(year), 1, 1, tzinfo=dt.UTC)
+        clauses.append(
+            (Organization.stage_since >= start)
+            & (Organization.stage_since < start.replace(year=int(year) + 1))
+        )
+    async with read_transaction():
+        counts = {
+            r["stage"]: r["n"]
+            for r in await where_all(
+                Organization.select(Organization.stage, Count(Organization.id, alias="n")),
+                *clauses,
+            ).group_by(Organization.stage)
+        }
+        cards = await where_all(
+            Organization.select(
+                Organization.id,
+                Organization.name,
+                Organization.stage,
+                Organization.stage_since,
+                Organization.service_field,
+                Organization.community.name.as_alias("community_name"),
+            ).order_by(Organization.stage_since, ascending=False),
+            *clauses,
+        )
+    columns = []
+    for code, label in rules.ALL_STATES:
+        stage_cards = [c for c in cards if c["stage"] == code][:BOARD_CARDS_PER_STAGE]
+        columns.append(
+            {"code": code, "label": label, "count": counts.get(code, 0), "cards": stage_cards}
+        )
+    return columns

@@ -1,0 +1,27 @@
+"""The organization's timeline table.
+
+Apart from tables.py because it refers to users and stored files, whose tables refer back to
+Organization: one module each way would be an import cycle.
+"""
+
+from piccolo.columns import ForeignKey, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from incubator.accounts.tables import User
+from incubator.core.tables import StoredFile
+from incubator.organizations.tables import Organization
+
+
+class OrganizationEvent(Table, tablename="organization_event"):
+    """The organization's timeline: every pipeline step (and later notes), who and when."""
+
+    organization = ForeignKey(Organization, on_delete=OnDelete.restrict, null=False)
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+    actor = ForeignKey(User, on_delete=OnDelete.restrict, null=True)
+    actor_name = Varchar(length=150, default="")
+    action = Varchar(length=32)
+    from_stage = Varchar(length=16, null=True, default=None)
+    to_stage = Varchar(length=16, null=True, default=None)
+    reason = Text(default="")
+    attachment = ForeignKey(StoredFile, on_delete=OnDelete.restrict, null=True)

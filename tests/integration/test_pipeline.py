@@ -1,0 +1,153 @@
+"""The pipeline end to end on the real database and through the pages."""
+
+import re
+
+from incubator.core.auth import CurrentUser
+from incubator.scoring import rules as scoring_rules
+from incubator.scoring import service as scoring
+from tests.conftest import sql
+from tests.support.web import csrf_token, login, post_form
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def qingniao(settings):
+    return sql(settings, "SELECT * FROM organization WHERE name = '青鸟志愿者服务队'")[0]
+
+
+def step(client, oid, code, reason="", files=None, version=None):
+    page = client.get(f"/organizations/{oid}").text
+    if version is None:
+        version = re.search(r'name="version" value="(\d+)"', page).group(1)
+    data = {
+        "code": code,
+        "version": str(version),
+        "reason": reason,
+        "_csrf_token": csrf_token(client, f"/organizations/{oid}"),
+    }
+    response = client.post(f"/organizations/{oid}/transition", data=data, files=files)
+    assert response.status_code == 303
+    return client.get(response.headers["location"]).text
+
+
+def complete_profile(settings, oid):
+    sql(
+        settings,
+        "UPDATE organization SET legal_representative = '刘青鸟', address = '祥龙社区活动中心', "
+        "description = '为社区老人提供志愿服务' WHERE id = $1",
+        oid,
+    )
+
+
+def score(client, settings, oid, username, rubric_code, scale):
+    """An assessor scores through the scoring engine, run inside the app's own event loop."""
+    row = sql(settings, "SELECT id, display_name FROM app_user WHERE username = $1", username)[0]
+    scorer = CurrentUser(row["id"], username, row["display_name"], "assessor", None, None)
+
+    async def run():
+        rubric = await scoring.current_rubric(rubric_code)
+        sheet_id = await scoring.open_sheet(scorer, rubric["id"], ("organization", oid))
+        points = {
+            s.code: round(s.max_points * scale, 1) for s in scoring_rules.leaves(rubric["specs"])
+        }
+        await scoring.save_sheet(scorer, sheet_id, 1, points, {}, submit=True)
+
+    client.blocking_portal.call(run)
+
+
+def test_an_organization_goes_through_every_stage_with_a_timeline(client, settings):
+    oid = qingniao(settings)["id"]
+    login(client, "staff")
+    page = step(client, oid, "accept")
+    assert "已进入“接受申请”阶段" in page
+    page = step(client, oid, "submit")
+    assert "申请资料不完整，缺少：地址、组织简介" in page
+    complete_profile(settings, oid)
+    page = step(client, oid, "submit")
+    assert "已进入“筛选评估”阶段" in page
+    page = step(client, oid, "admit", reason="社区需求明确")
+    assert "至少需要 2 位评审提交筛选评分，目前 0 位" in page
+    score(client, settings, oid, "assessor", "screening", 0.9)
+    score(client, settings, oid, "assessor2", "screening", 0.8)
+    assert "已进入“入壳”阶段" in step(client, oid, "admit", reason="社区需求明确")
+    assert "请上传盖章的入驻协议扫描件" in step(client, oid, "sign_agreement")
+    page = step(
+        client, oid, "sign_agreement", files={"attachment": ("入驻协议.png", PNG, "image/png")}
+    )
+    assert "已进入“孵化”阶段" in page
+    assert "已进入“出壳”阶段" in step(client, oid, "request_graduation")
+    score(client, settings, oid, "assessor", "graduation", 0.85)
+    page = step(client, oid, "graduate")
+    assert "已进入“跟踪辅导”阶段" in page
+    # Follow-up visits at +3, +6, +12 months became work items.
+    items = sql(
+        settings,
+        "SELECT title FROM work_item WHERE subject_id = $1 AND kind = 'follow_up' "
+        "ORDER BY due_date",
+        oid,
+    )
+    assert [i["title"] for i in items] == [
+        f"青鸟志愿者服务队出壳后 {n} 个月回访" for n in (3, 6, 12)
+    ]
+    events = sql(
+        settings,
+        "SELECT action, actor_name FROM organization_event WHERE organization = $1 ORDER BY id",
+        oid,
+    )
+    assert [e["action"] for e in events] == [
+        "accept",
+        "submit",
+        "admit",
+        "sign_agreement",
+        "request_graduation",
+        "graduate",
+    ]
+    assert {e["actor_name"] for e in events} == {"王中心"}
+    assert "入驻协议.png" in page  # the scan is on the timeline
+
+
+def test_two_staff_moving_at_once_one_wins_the_other_is_told(client, settings):
+    oid = qingniao(settings)["id"]
+    login(client, "staff")
+    step(client, oid, "accept", version=1)
+    page = step(client, oid, "withdraw", reason="重复提交", version=1)
+    assert "该记录已被他人修改" in page
+    assert qingniao(settings)["stage"] == "application"
+
+
+def test_an_applicant_moves_only_their_own_organization_and_only_where_allowed(client, settings):
+    own = qingniao(settings)["id"]
+    other = sql(settings, "SELECT id FROM organization WHERE name LIKE '%夕阳红%'")[0]["id"]
+    login(client, "staff")
+    step(client, own, "accept")
+    step(client, other, "accept")
+    client.cookies.clear()
+    login(client, "qingniao")
+    response = post_form(
+        client,
+        f"/organizations/{other}/transition",
+        {"code": "withdraw", "version": "2", "reason": "x"},
+        page="/",
+    )
+    assert response.status_code == 303
+    assert (
+        sql(settings, "SELECT stage FROM organization WHERE id = $1", other)[0]["stage"]
+        == "application"
+    )
+    page = step(client, own, "accept")
+    assert "您的角色不能执行“受理申请”" in page
+    assert "已进入“撤回”阶段" in step(client, own, "withdraw", reason="负责人变动")
+
+
+def test_the_board_counts_each_stage_within_scope(client, settings):
+    oid = qingniao(settings)["id"]
+    login(client, "staff")
+    step(client, oid, "accept")
+    board = client.get("/pipeline").text
+    assert "青鸟志愿者服务队" in board
+    client.cookies.clear()
+    login(client, "tenglong")
+    assert "青鸟志愿者服务队" not in client.get("/pipeline").text
+    client.cookies.clear()
+    login(client, "qingniao")
+    assert client.get("/pipeline").status_code == 403

@@ -1,0 +1,123 @@
+"""The pipeline's rules: each guard with a case on each side, and random walks that never
+reach a state the rules forbid."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from incubator.organizations import rules
+from incubator.organizations.rules import Facts
+
+READY = Facts(
+    screening_reviews=2,
+    screening_band="admit",
+    graduation_reviews=1,
+    graduation_band="graduate",
+    has_attachment=True,
+    has_reason=True,
+)
+
+
+def error(stage, code, role="staff", facts=READY):
+    return rules.transition_error(stage, code, role, facts)
+
+
+def test_the_happy_path_from_application_to_follow_up():
+    stage = None
+    for code in ("accept", "submit", "admit", "sign_agreement", "request_graduation", "graduate"):
+        assert error(stage, code) is None, code
+        stage = rules.BY_CODE[code].target
+    assert stage == "follow_up"
+
+
+def test_an_incomplete_application_cannot_go_to_screening():
+    facts = Facts(profile_missing=("负责人", "联系电话"))
+    assert error("application", "submit", facts=facts) == "申请资料不完整，缺少：负责人、联系电话"
+
+
+@pytest.mark.parametrize(
+    ("facts", "message"),
+    [
+        (
+            Facts(screening_reviews=1, screening_band="admit", has_reason=True),
+            "至少需要 2 位评审提交筛选评分，目前 1 位",
+        ),
+        (
+            Facts(screening_reviews=2, screening_band="more_info", has_reason=True),
+            "筛选评分均分未达到录取档次",
+        ),
+        (Facts(screening_reviews=2, screening_band="admit"), "请填写“录取入壳”的理由"),
+    ],
+)
+def test_admission_needs_two_reviews_an_admitting_mean_and_a_reason(facts, message):
+    assert error("screening", "admit", facts=facts) == message
+
+
+def test_signing_needs_the_stamped_scan():
+    assert error("entry", "sign_agreement", facts=Facts()) == "请上传盖章的入驻协议扫描件"
+    assert error("entry", "sign_agreement", facts=Facts(has_attachment=True)) is None
+
+
+def test_graduation_waits_for_open_handover_items():
+    facts = Facts(graduation_reviews=1, graduation_band="graduate", open_blocking_items=2)
+    assert error("graduation", "graduate", facts=facts) == "还有 2 项交接或总结报告事项未办结"
+
+
+def test_graduation_needs_a_passing_assessment():
+    facts = Facts(graduation_reviews=1, graduation_band="extend")
+    assert error("graduation", "graduate", facts=facts) == "出壳评估均分未达到准予出壳档次"
+    assert (
+        error("graduation", "postpone", facts=Facts(graduation_reviews=1, has_reason=True)) is None
+    )
+
+
+def test_roles_and_stages_are_named_when_refused():
+    assert error("screening", "admit", role="applicant") == "您的角色不能执行“录取入壳”"
+    assert error("incubation", "admit") == "“录取入壳”只能在“筛选评估”阶段进行，当前为“孵化”"
+    assert error("follow_up", "withdraw") is not None
+    assert error("application", "nonsense") == "未知的操作"
+
+
+def test_exits_are_final():
+    for exit_code in rules.EXIT_CODES:
+        assert rules.available(exit_code, "admin") == []
+
+
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from([t.code for t in rules.TRANSITIONS] + ["bogus"]),
+            st.sampled_from(["admin", "staff", "assessor", "community", "applicant"]),
+            st.builds(
+                Facts,
+                profile_missing=st.sampled_from([(), ("负责人",)]),
+                screening_reviews=st.integers(0, 4),
+                screening_band=st.sampled_from([None, "admit", "more_info", "reject"]),
+                graduation_reviews=st.integers(0, 3),
+                graduation_band=st.sampled_from([None, "graduate", "extend", "exit"]),
+                open_blocking_items=st.integers(0, 2),
+                has_attachment=st.booleans(),
+                has_reason=st.booleans(),
+            ),
+        ),
+        max_size=40,
+    )
+)
+def test_random_sequences_never_reach_a_forbidden_state(steps):
+    stage = None
+    for code, role, facts in steps:
+        if rules.transition_error(stage, code, role, facts) is not None:
+            continue
+        t = rules.BY_CODE[code]
+        assert stage in t.sources and role in t.roles
+        if t.needs_reason:
+            assert facts.has_reason
+        if t.target == "entry":
+            assert facts.screening_reviews >= 2 and facts.screening_band == "admit"
+        if t.target == "follow_up":
+            assert facts.graduation_band == "graduate" and facts.open_blocking_items == 0
+        if t.target == "incubation" and stage == "entry":
+            assert facts.has_attachment
+        assert not rules.is_exit(stage)  # nothing ever leaves an exit
+        stage = t.target
+        assert stage in dict(rules.ALL_STATES)
