@@ -13,6 +13,7 @@ from incubator.core.http import user_of
 from incubator.core.pagination import PageRequest, page_request, sort_request
 from incubator.core.personal import mask_phone
 from incubator.core.roles import ADMIN, ASSESSOR, COMMUNITY, STAFF, allow, allow_signed_in
+from incubator.organizations import pipeline_service as pipeline
 from incubator.organizations import service as organizations
 from incubator.regions import service as regions
 
@@ -57,6 +58,18 @@ class OrganizationItem:
     community_id: int | None
     community: str | None
     volunteers_count: int
+    stage: str | None
+    stage_since: dt.datetime | None
+
+
+@dataclass
+class TimelineEvent:
+    at: dt.datetime
+    actor: str
+    action: str
+    from_stage: str | None
+    to_stage: str | None
+    reason: str
 
 
 @dataclass
@@ -78,6 +91,7 @@ class OrganizationDetail(OrganizationItem):
     party_org_form: str
     party_members: int
     version: int
+    timeline: list[TimelineEvent]
 
 
 def _organization_item(row: dict) -> dict:
@@ -92,6 +106,8 @@ def _organization_item(row: dict) -> dict:
         "community_id": row["community"],
         "community": row["community_name"],
         "volunteers_count": row["volunteers_count"],
+        "stage": row["stage"],
+        "stage_since": row["stage_since"],
     }
 
 
@@ -153,6 +169,7 @@ class OrganizationApiController(Controller):
         org_type: FromQuery[str | None] = None,
         registration_status: FromQuery[str | None] = None,
         service_field: FromQuery[str | None] = None,
+        stage: FromQuery[str | None] = None,
         q: FromQuery[str | None] = None,
     ) -> OrganizationList:
         """Organizations in the caller's scope, filtered like the registry page."""
@@ -161,6 +178,7 @@ class OrganizationApiController(Controller):
             "org_type": org_type or "",
             "registration_status": registration_status or "",
             "service_field": service_field or "",
+            "stage": stage or "",
             "q": q or "",
         }
         result = await organizations.list_organizations(
@@ -196,6 +214,17 @@ class OrganizationApiController(Controller):
             party_org_form=row["party_org_form"],
             party_members=row["party_members"],
             version=row["version"],
+            timeline=[
+                TimelineEvent(
+                    at=e["at"],
+                    actor=e["actor_name"],
+                    action=e["action"],
+                    from_stage=e["from_stage"],
+                    to_stage=e["to_stage"],
+                    reason=e["reason"],
+                )
+                for e in await pipeline.timeline(organization_id)
+            ],
         )
 
 

@@ -37,5 +37,13 @@ PROFILE = (
     Field("version", N_("版本"), kind="int", low=1),
 )
 
-FILTERS = ("q", "org_type", "registration_status", "service_field", "community", "archived")
+FILTERS = (
+    "q",
+    "org_type",
+    "registration_status",
+    "service_field",
+    "stage",
+    "community",
+    "archived",
+)
 SORTS = ("name", "registration_date", "created_at")

@@ -66,6 +66,8 @@ LIST_COLUMNS = (
     Organization.volunteers_count,
     Organization.party_org_form,
     Organization.is_archived,
+    Organization.stage,
+    Organization.stage_since,
     Organization.created_at,
 )
 
@@ -85,7 +87,7 @@ def _filters(filters: dict[str, str]) -> list[Any]:
     if q := filters.get("q", "").strip():
         term = f"%{q}%"
         clauses.append(Organization.name.ilike(term) | Organization.credit_code.ilike(term))
-    for key in ("org_type", "registration_status", "service_field"):
+    for key in ("org_type", "registration_status", "service_field", "stage"):
         if filters.get(key):
             clauses.append(getattr(Organization, key) == filters[key])
     if (community := filters.get("community", "")).isdigit():

@@ -47,6 +47,7 @@ CHOICES = {
     "statuses": rules.REGISTRATION_STATUSES,
     "fields": rules.SERVICE_FIELDS,
     "party_forms": rules.PARTY_ORG_FORMS,
+    "stages": rules.ALL_STATES,
 }
 
 

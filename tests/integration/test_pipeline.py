@@ -151,3 +151,16 @@ def test_the_board_counts_each_stage_within_scope(client, settings):
     client.cookies.clear()
     login(client, "qingniao")
     assert client.get("/pipeline").status_code == 403
+
+
+def test_the_api_gives_the_stage_and_the_timeline(client, settings):
+    oid = qingniao(settings)["id"]
+    login(client, "staff")
+    step(client, oid, "accept")
+    body = client.get(f"/api/v1/organizations/{oid}").json()
+    assert body["stage"] == "application"
+    assert [(e["action"], e["to_stage"], e["actor"]) for e in body["timeline"]] == [
+        ("accept", "application", "王中心")
+    ]
+    listed = client.get("/api/v1/organizations?stage=application").json()
+    assert [o["id"] for o in listed["items"]] == [oid]
