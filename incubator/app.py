@@ -114,7 +114,7 @@ def create_app(settings: Settings | None = None, extra_routes: Sequence[Any] = (
             cookie_secure=settings.production,
             cookie_samesite="lax",
             # The API authenticates writes with tokens (see RequestContextMiddleware).
-            exclude=["/api/", "/static/", "/healthz"],
+            exclude=["^/api/", "^/static/", "^/healthz$"],
         ),
         template_config=TemplateConfig(instance=template_engine()),
         exception_handlers=exception_handlers(),

@@ -36,7 +36,10 @@ class Settings:
     db_pool_size: int = 10
     # Throttling: this many failures per account or per client address within the window.
     login_max_failures: int = 5
+    login_max_failures_per_address: int = 20
     login_window_minutes: int = 15
+    # Reverse proxies whose X-Forwarded-For is believed (the client address for throttling).
+    forwarded_allow_ips: str = "127.0.0.1"
 
     @property
     def production(self) -> bool:
@@ -145,4 +148,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         session_idle_minutes=_int(env, "INCUBATOR_SESSION_IDLE_MINUTES", 120, 5, 24 * 60),
         max_upload_mb=_int(env, "INCUBATOR_MAX_UPLOAD_MB", 20, 1, 200),
         db_pool_size=_int(env, "INCUBATOR_DB_POOL_SIZE", 10, 1, 100),
+        login_max_failures=_int(env, "INCUBATOR_LOGIN_MAX_FAILURES", 5, 1, 100),
+        login_max_failures_per_address=_int(
+            env, "INCUBATOR_LOGIN_MAX_FAILURES_PER_ADDRESS", 20, 1, 10_000
+        ),
+        forwarded_allow_ips=env.get("INCUBATOR_FORWARDED_ALLOW_IPS") or "127.0.0.1",
     )

@@ -49,6 +49,8 @@ BAD_CREDENTIALS = N_("用户名或密码错误。")
 @dataclass(frozen=True)
 class LoginPolicy:
     max_failures: int = 5
+    # Higher per address: an office behind one NAT address shares it.
+    max_failures_per_address: int = 20
     window: dt.timedelta = dt.timedelta(minutes=15)
 
 
@@ -74,7 +76,8 @@ async def authenticate(
     if (
         await _recent_failures(LoginAttempt.username, username, account_since)
         >= policy.max_failures
-        or await _recent_failures(LoginAttempt.client_ip, client_ip, since) >= policy.max_failures
+        or await _recent_failures(LoginAttempt.client_ip, client_ip, since)
+        >= policy.max_failures_per_address
     ):
         minutes = int(policy.window.total_seconds() // 60)
         raise AccountError(_(THROTTLED).format(minutes=minutes))
@@ -391,6 +394,11 @@ async def set_password(
             {User.password_hash: password_hash, User.version: User.version + 1}
         ).where(User.id == user_id)
         await UserSession.delete().where(UserSession.user == user_id)
+        if current_password is None:
+            # An admin reset answers a compromised account: its API tokens go too.
+            await ApiToken.update({ApiToken.revoked_at: _now()}).where(
+                (ApiToken.user == user_id) & ApiToken.revoked_at.is_null()
+            )
         action = "change_password" if current_password is not None else "reset_password"
         await audit.record(actor, "app_user", user_id, action)
 

@@ -27,7 +27,9 @@ NAV = (NavItem(N_("用户管理"), "/admin/users", frozenset({ADMIN}), order=900
 def _policy(request: Request) -> LoginPolicy:
     s = settings_of(request)
     return LoginPolicy(
-        max_failures=s.login_max_failures, window=dt.timedelta(minutes=s.login_window_minutes)
+        max_failures=s.login_max_failures,
+        max_failures_per_address=s.login_max_failures_per_address,
+        window=dt.timedelta(minutes=s.login_window_minutes),
     )
 
 

@@ -40,6 +40,12 @@ ACTION_LABELS = {
     "submit": N_("提交"),
 }
 
+
+def label_actions(labels: dict[str, str]) -> None:
+    """Modules name their own actions for the audit page (e.g. the pipeline's steps)."""
+    ACTION_LABELS.update(labels)
+
+
 # Never copied into the log, whatever table they come from (secrets and citizen ID numbers).
 SECRET_FIELDS = frozenset(
     {"password_hash", "token_hash", "key_hash", "legal_rep_id_number", "id_number"}

@@ -57,7 +57,7 @@ class FileController(Controller):
             path=path,
             media_type=stored["content_type"],
             content_disposition_type="attachment",
-            filename=stored["original_name"],
+            filename=files.download_name(stored),
             headers={"X-Content-Type-Options": "nosniff"},
         )
 

@@ -73,6 +73,15 @@ def clean_original_name(name: str) -> str:
     return (name.strip() or "file")[:200]
 
 
+def download_name(stored: dict) -> str:
+    """The original name, but always with the extension of the type found in the content."""
+    kind = next((k for k in ALL_KINDS if k.code == stored["kind"]), None)
+    name = stored["original_name"]
+    if kind is None or name.lower().endswith(kind.extension):
+        return name
+    return name.rsplit(".", 1)[0] + kind.extension if "." in name else name + kind.extension
+
+
 def storage_path(uploads_dir: Path, storage_name: str) -> Path:
     return uploads_dir / storage_name[:2] / storage_name
 

@@ -8,14 +8,17 @@ in one transaction, and may start work items (follow-up visits after graduation)
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
-from incubator.core import audit
+from incubator.core import audit, files
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
-from incubator.core.i18n import N_, _, local_today
+from incubator.core.http import int_or_none
+from incubator.core.i18n import LOCAL_TZ, N_, _, local_today
 from incubator.core.locking import update_versioned
 from incubator.core.scoping import where_all
 from incubator.organizations import rules
@@ -81,52 +84,104 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with a transition, stored only once the transition is allowed."""
+
+    data: bytes
+    name: str
+    uploads_dir: Path
+    max_bytes: int
+
+
 async def transition(
     actor: CurrentUser,
     organization_id: int,
     version: int,
     code: str,
     reason: str = "",
-    attachment_id: int | None = None,
+    attachment: Attachment | None = None,
 ) -> str:
-    """Makes the move or raises PipelineError saying what is missing; returns the new stage."""
-    async with write_transaction():
-        organization = await get_organization(actor, organization_id)
-        if organization is None:
-            raise PipelineError(_("社会组织不存在"))
-        facts = await gather_facts(
-            organization, reason=reason, has_attachment=attachment_id is not None
-        )
-        stage = organization["stage"]
-        if error := rules.transition_error(stage, code, actor.role, facts):
-            raise PipelineError(error)
-        target = rules.BY_CODE[code].target
-        now = dt.datetime.now(dt.UTC)
-        await update_versioned(
-            Organization, organization_id, version, {"stage": target, "stage_since": now}
-        )
-        await OrganizationEvent.insert(
-            OrganizationEvent(
-                organization=organization_id,
-                actor=actor.id,
-                actor_name=actor.name,
-                action=code,
-                from_stage=stage,
-                to_stage=target,
-                reason=reason.strip(),
-                attachment=attachment_id,
+    """Makes the move or raises PipelineError saying what is missing; returns the new stage.
+
+    Scope, role, stage and guards are checked before anything is written, the attachment
+    included; the file, the stage, the timeline and the audit rows commit together.
+    """
+    stored_path: Path | None = None
+    try:
+        async with write_transaction():
+            organization = await get_organization(actor, organization_id)
+            if organization is None:
+                raise PipelineError(_("社会组织不存在"))
+            rule = rules.BY_CODE.get(code)
+            wants_file = rule is not None and rule.needs_attachment
+            facts = await gather_facts(
+                organization, reason=reason, has_attachment=wants_file and attachment is not None
             )
+            if error := rules.transition_error(organization["stage"], code, actor.role, facts):
+                raise PipelineError(error)
+            attachment_id = None
+            if wants_file and attachment is not None:
+                try:
+                    stored = await files.store_upload(
+                        uploads_dir=attachment.uploads_dir,
+                        max_bytes=attachment.max_bytes,
+                        data=attachment.data,
+                        original_name=attachment.name,
+                        actor=actor,
+                        allowed=(files.PDF, files.JPEG, files.PNG),
+                        organization_id=organization_id,
+                    )
+                except files.UploadError as exc:
+                    raise PipelineError(_(str(exc))) from exc
+                attachment_id = stored["id"]
+                stored_path = files.storage_path(attachment.uploads_dir, stored["storage_name"])
+            return await _move(actor, organization, version, code, reason, attachment_id)
+    except Exception:
+        if stored_path is not None:
+            stored_path.unlink(missing_ok=True)
+        raise
+
+
+async def _move(
+    actor: CurrentUser,
+    organization: dict,
+    version: int,
+    code: str,
+    reason: str,
+    attachment_id: int | None,
+) -> str:
+    """The writes of an allowed transition; the caller holds the transaction."""
+    organization_id, stage = organization["id"], organization["stage"]
+    target = rules.BY_CODE[code].target
+    await update_versioned(
+        Organization,
+        organization_id,
+        version,
+        {"stage": target, "stage_since": dt.datetime.now(dt.UTC)},
+    )
+    await OrganizationEvent.insert(
+        OrganizationEvent(
+            organization=organization_id,
+            actor=actor.id,
+            actor_name=actor.name,
+            action=code,
+            from_stage=stage,
+            to_stage=target,
+            reason=reason.strip(),
+            attachment=attachment_id,
         )
-        if code == "graduate":
-            await _plan_follow_ups(actor, organization)
-        await audit.record(
-            actor,
-            "organization",
-            organization_id,
-            code,
-            before={"stage": stage},
-            after={"stage": target, "reason": reason.strip()},
-        )
+    )
+    if code == "graduate":
+        await _plan_follow_ups(actor, organization)
+    await audit.record(
+        actor,
+        "organization",
+        organization_id,
+        code,
+        before={"stage": stage},
+        after={"stage": target, "reason": reason.strip()},
+    )
     return target
 
 
@@ -178,12 +233,21 @@ async def board(user: CurrentUser, filters: dict[str, str]) -> list[dict[str, An
         clauses.append(Organization.community == int(community))
     if filters.get("service_field"):
         clauses.append(Organization.service_field == filters["service_field"])
-    if (year := filters.get("year", "")).isdigit():
-        start = dt.datetime(int(year), 1, 1, tzinfo=dt.UTC)
+    year = int_or_none(filters.get("year"))
+    if year is not None and 2000 <= year <= 2100:
+        start = dt.datetime(year, 1, 1, tzinfo=LOCAL_TZ)
         clauses.append(
             (Organization.stage_since >= start)
-            & (Organization.stage_since < start.replace(year=int(year) + 1))
+            & (Organization.stage_since < start.replace(year=year + 1))
         )
+    card_columns = (
+        Organization.id,
+        Organization.name,
+        Organization.stage,
+        Organization.stage_since,
+        Organization.service_field,
+        Organization.community.name.as_alias("community_name"),
+    )
     async with read_transaction():
         counts = {
             r["stage"]: r["n"]
@@ -192,21 +256,17 @@ async def board(user: CurrentUser, filters: dict[str, str]) -> list[dict[str, An
                 *clauses,
             ).group_by(Organization.stage)
         }
-        cards = await where_all(
-            Organization.select(
-                Organization.id,
-                Organization.name,
-                Organization.stage,
-                Organization.stage_since,
-                Organization.service_field,
-                Organization.community.name.as_alias("community_name"),
-            ).order_by(Organization.stage_since, ascending=False),
-            *clauses,
-        )
-    columns = []
-    for code, label in rules.ALL_STATES:
-        stage_cards = [c for c in cards if c["stage"] == code][:BOARD_CARDS_PER_STAGE]
-        columns.append(
-            {"code": code, "label": label, "count": counts.get(code, 0), "cards": stage_cards}
-        )
-    return columns
+        cards = {
+            code: await where_all(
+                Organization.select(*card_columns)
+                .where(Organization.stage == code)
+                .order_by(Organization.stage_since, ascending=False)
+                .limit(BOARD_CARDS_PER_STAGE),
+                *clauses,
+            )
+            for code in counts
+        }
+    return [
+        {"code": code, "label": label, "count": counts.get(code, 0), "cards": cards.get(code, [])}
+        for code, label in rules.ALL_STATES
+    ]

@@ -113,7 +113,7 @@ STAGES = (
 EXITS = (
     ("rejected", N_("未通过")),
     ("withdrawn", N_("撤回")),
-    ("terminated", N_("退出")),
+    ("terminated", N_("退出孵化")),
 )
 ALL_STATES = STAGES + EXITS
 STAGE_CODES = tuple(code for code, _label in STAGES)
@@ -246,7 +246,7 @@ BY_CODE = {t.code: t for t in TRANSITIONS}
 def _check_error(check: str, facts: Facts) -> str | None:
     if check == "profile_complete" and facts.profile_missing:
         return _("申请资料不完整，缺少：{missing}").format(
-            missing="、".join(_(m) for m in facts.profile_missing)
+            missing=_("、").join(_(m) for m in facts.profile_missing)
         )
     if check == "screening_reviewed" and facts.screening_reviews < MIN_SCREENING_REVIEWS:
         return _("至少需要 {n} 位评审提交筛选评分，目前 {done} 位").format(
@@ -273,7 +273,7 @@ def transition_error(stage: str | None, code: str, role: str, facts: Facts) -> s
     if stage not in transition.sources:
         return _("“{action}”只能在{sources}阶段进行，当前为“{stage}”").format(
             action=_(transition.label),
-            sources="、".join(f"“{_(stage_label(s))}”" for s in transition.sources),
+            sources=_("、").join(f"“{_(stage_label(s))}”" for s in transition.sources),
             stage=_(stage_label(stage)),
         )
     if transition.needs_reason and not facts.has_reason:

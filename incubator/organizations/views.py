@@ -8,7 +8,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
-from incubator.core import files
+from incubator.core import audit
 from incubator.core import forms as formlib
 from incubator.core.flash import flash
 from incubator.core.http import (
@@ -41,6 +41,8 @@ NAV = (
     NavItem(N_("孵化流程"), "/pipeline", frozenset({ADMIN, STAFF, ASSESSOR, COMMUNITY}), order=90),
     NavItem(N_("社会组织"), "/organizations", frozenset(ALL_ROLES), order=100),
 )
+
+audit.label_actions({t.code: t.label for t in rules.TRANSITIONS})
 
 CHOICES = {
     "org_types": rules.ORG_TYPES,
@@ -218,30 +220,22 @@ class OrganizationController(Controller):
         version, code = int_or_none(data.get("version")), data.get("code")
         reason = data.get("reason") if isinstance(data.get("reason"), str) else ""
         upload = data.get("attachment")
-        attachment_id = None
         back = f"/organizations/{organization_id}"
         if version is None or not isinstance(code, str):
             flash(request, _("表单已过期，请刷新页面后重试"), "error")
             return see_other(back)
+        attachment = None
         if is_upload(upload) and upload.filename:
             settings = settings_of(request)
-            try:
-                stored = await files.store_upload(
-                    uploads_dir=settings.uploads_dir,
-                    max_bytes=settings.max_upload_bytes,
-                    data=await upload.read(),
-                    original_name=upload.filename,
-                    actor=user,
-                    allowed=(files.PDF, files.JPEG, files.PNG),
-                    organization_id=organization_id,
-                )
-            except files.UploadError as exc:
-                flash(request, _(str(exc)), "error")
-                return see_other(back)
-            attachment_id = stored["id"]
+            attachment = pipeline.Attachment(
+                data=await upload.read(),
+                name=upload.filename,
+                uploads_dir=settings.uploads_dir,
+                max_bytes=settings.max_upload_bytes,
+            )
         try:
             stage = await pipeline.transition(
-                user, organization_id, version, code, reason, attachment_id
+                user, organization_id, version, code, reason, attachment
             )
         except PipelineError as exc:
             flash(request, exc.message, "error")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from typing import Any
+
+import asyncpg
 
 from incubator.core import audit
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
-from incubator.core.i18n import _
+from incubator.core.i18n import N_, _
 from incubator.core.locking import update_versioned
 from incubator.scoring import rules
 from incubator.scoring.rules import BandSpec, IndicatorSpec
@@ -24,6 +27,8 @@ class ScoringError(ValueError):
 
 # --- rubrics -------------------------------------------------------------------------------
 
+STALE_RUBRIC = N_("评分表已有更新的版本，请打开最新版本后再修改")
+
 
 async def save_version(
     actor: CurrentUser | None,
@@ -32,20 +37,43 @@ async def save_version(
     description: str,
     indicators: list[IndicatorSpec],
     bands: list[BandSpec],
+    based_on: int | None = None,
 ) -> int:
-    """Saves the rubric as its next version and makes it current; older sheets keep theirs."""
+    """Saves the rubric as its next version and makes it current; older sheets keep theirs.
+
+    `based_on` is the version the editor started from: if another version became current in
+    the meantime, nothing is saved (two admins editing at once lose nothing silently).
+    """
     errors = rules.tree_errors(indicators) + rules.band_errors(bands, rules.max_total(indicators))
     if not name.strip():
         errors.insert(0, _("请填写评分表名称"))
     if errors:
         raise ScoringError(_("评分表有错误，未保存"), errors)
+    try:
+        return await _insert_version(actor, code, name, description, indicators, bands, based_on)
+    except (sqlite3.IntegrityError, asyncpg.exceptions.UniqueViolationError) as exc:
+        # A simultaneous save took the same version number.
+        raise ScoringError(_(STALE_RUBRIC)) from exc
+
+
+async def _insert_version(
+    actor: CurrentUser | None,
+    code: str,
+    name: str,
+    description: str,
+    indicators: list[IndicatorSpec],
+    bands: list[BandSpec],
+    based_on: int | None,
+) -> int:
     async with write_transaction():
         latest = (
-            await Rubric.select(Rubric.number)
+            await Rubric.select(Rubric.id, Rubric.number)
             .where(Rubric.code == code)
             .order_by(Rubric.number, ascending=False)
             .first()
         )
+        if based_on is not None and (latest is None or latest["id"] != based_on):
+            raise ScoringError(_(STALE_RUBRIC))
         number = latest["number"] + 1 if latest else 1
         await Rubric.update({Rubric.is_current: False}).where(Rubric.code == code)
         inserted = await Rubric.insert(
@@ -315,16 +343,28 @@ async def sheets_for_subject(
 
 
 async def submitted_summary(subject: tuple[str, int], rubric_code: str) -> dict[str, Any]:
-    """How many scorers submitted on the subject with this rubric, their mean and its band."""
-    rows = await ScoreSheet.select(ScoreSheet.rubric, ScoreSheet.total).where(
-        (ScoreSheet.subject_table == subject[0])
-        & (ScoreSheet.subject_id == subject[1])
-        & (ScoreSheet.status == "submitted")
-        & (ScoreSheet.rubric.code == rubric_code)
+    """The panel's verdict on a subject: distinct panel scorers who submitted on the latest
+    rubric version used, their mean and its band (self-assessments do not count)."""
+    rows = (
+        await ScoreSheet.select(ScoreSheet.rubric, ScoreSheet.scorer, ScoreSheet.total)
+        .where(
+            (ScoreSheet.subject_table == subject[0])
+            & (ScoreSheet.subject_id == subject[1])
+            & (ScoreSheet.status == "submitted")
+            & (ScoreSheet.column == "panel")
+            & (ScoreSheet.rubric.code == rubric_code)
+        )
+        .order_by(ScoreSheet.rubric, ascending=False)
     )
-    average = rules.mean(r["total"] for r in rows)
-    band = None
-    if rows:
-        rubric = await get_rubric(rows[-1]["rubric"])
-        band = rules.band_for(average, rubric["bands"]) if rubric else None
-    return {"count": len(rows), "mean": average, "band": band.result if band else None}
+    if not rows:
+        return {"count": 0, "mean": None, "band": None}
+    rubric_id = rows[0]["rubric"]
+    sheets = [r for r in rows if r["rubric"] == rubric_id]
+    average = rules.mean(r["total"] for r in sheets)
+    rubric = await get_rubric(rubric_id)
+    band = rules.band_for(average, rubric["bands"]) if rubric else None
+    return {
+        "count": len({r["scorer"] for r in sheets}),
+        "mean": average,
+        "band": band.result if band else None,
+    }

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from incubator.core.i18n import N_, _
 
 DUE_SOON_DAYS = 7
+# Who may move an item, unless its kind says otherwise for a target status.
+DEFAULT_MOVERS = frozenset({"admin", "staff", "community"})
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,11 @@ class Kind:
     initial: str
     # status -> the statuses it may move to; a status missing here is final.
     moves: dict[str, frozenset[str]] = field(default_factory=dict)
+    # target status -> the roles that may move an item into it (DEFAULT_MOVERS otherwise).
+    movers: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def may_move_into(self, target: str, role: str) -> bool:
+        return role in self.movers.get(target, DEFAULT_MOVERS)
 
     def label_of(self, status: str) -> str:
         return dict(self.statuses).get(status, status)
@@ -58,7 +65,7 @@ def kinds() -> list[Kind]:
     return list(_KINDS.values())
 
 
-def move_error(kind_code: str, current: str, target: str) -> str | None:
+def move_error(kind_code: str, current: str, target: str, role: str = "admin") -> str | None:
     """None when the move is allowed, else a message that says why not."""
     k = _KINDS.get(kind_code)
     if k is None:
@@ -72,6 +79,8 @@ def move_error(kind_code: str, current: str, target: str) -> str | None:
         return _("不能从“{current}”变为“{target}”，可选：{allowed}").format(
             current=_(k.label_of(current)), target=_(k.label_of(target)), allowed=allowed
         )
+    if not k.may_move_into(target, role):
+        return _("您的角色不能把该事项改为“{target}”").format(target=_(k.label_of(target)))
     return None
 
 
@@ -117,6 +126,12 @@ MILESTONE = register(
         moves={
             "open": frozenset({"in_progress", "done", "dropped"}),
             "in_progress": frozenset({"done", "dropped"}),
+        },
+        # The organization reports progress; the center confirms completion.
+        movers={
+            "in_progress": frozenset({"admin", "staff", "applicant"}),
+            "done": frozenset({"admin", "staff"}),
+            "dropped": frozenset({"admin", "staff"}),
         },
     )
 )
@@ -175,6 +190,12 @@ REPORT = register(
             "requested": frozenset({"submitted"}),
             "submitted": frozenset({"accepted", "returned"}),
             "returned": frozenset({"submitted"}),
+        },
+        # The organization submits; only the center accepts or returns.
+        movers={
+            "submitted": frozenset({"admin", "staff", "applicant"}),
+            "accepted": frozenset({"admin", "staff"}),
+            "returned": frozenset({"admin", "staff"}),
         },
     )
 )

@@ -13,6 +13,7 @@ from incubator.core.i18n import _
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, paginate
 from incubator.core.scoping import scope_filter, where_all
+from incubator.regions.tables import Community
 from incubator.workitems import rules
 from incubator.workitems.tables import WorkItem, WorkItemEvent
 
@@ -46,6 +47,16 @@ ITEM_COLUMNS = (
 
 def _scope(user: CurrentUser) -> Any:
     return scope_filter(user, community=WorkItem.community, organization=WorkItem.organization)
+
+
+OWNER_ROLES = ("admin", "staff", "community")
+
+
+async def _check_owner(owner_id: int | None) -> None:
+    if owner_id is not None and not await User.exists().where(
+        (User.id == owner_id) & User.is_active.eq(True) & User.role.is_in(list(OWNER_ROLES))
+    ):
+        raise WorkItemError(_("所选负责人不存在或已停用"))
 
 
 async def _event(
@@ -85,6 +96,11 @@ async def create_item(
     k = rules.kind(kind)
     if not title.strip():
         raise WorkItemError(_("请填写事项标题"))
+    await _check_owner(owner_id)
+    if community_id is not None and not await Community.exists().where(
+        Community.id == community_id
+    ):
+        raise WorkItemError(_("所选社区不存在"))
     row = {
         "kind": kind,
         "title": title.strip()[:200],
@@ -123,7 +139,7 @@ async def move(
         item = await get_item(actor, item_id)
         if item is None:
             raise WorkItemError(_("事项不存在"))
-        if error := rules.move_error(item["kind"], item["status"], to_status):
+        if error := rules.move_error(item["kind"], item["status"], to_status, actor.role):
             raise WorkItemError(error)
         k = rules.kind(item["kind"])
         still_open = k.is_open(to_status)
@@ -155,10 +171,7 @@ async def reassign(
         item = await get_item(actor, item_id)
         if item is None:
             raise WorkItemError(_("事项不存在"))
-        if owner_id is not None and not await User.exists().where(
-            (User.id == owner_id) & User.is_active.eq(True)
-        ):
-            raise WorkItemError(_("所选负责人不存在或已停用"))
+        await _check_owner(owner_id)
         values = {"owner": owner_id, "due_date": due_date}
         await update_versioned(WorkItem, item_id, version, values)
         current = {"owner": item["owner"], "due_date": item["due_date"]}
@@ -237,7 +250,7 @@ async def items_for_subject(subject_table: str, subject_id: int) -> list[dict]:
 async def assignable_users() -> list[tuple[str, str]]:
     rows = (
         await User.select(User.id, User.display_name, User.username)
-        .where(User.is_active.eq(True) & User.role.is_in(["admin", "staff", "community"]))
+        .where(User.is_active.eq(True) & User.role.is_in(list(OWNER_ROLES)))
         .order_by(User.username)
     )
     return [(str(r["id"]), r["display_name"] or r["username"]) for r in rows]

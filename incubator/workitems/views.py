@@ -13,12 +13,13 @@ from incubator.core.i18n import N_, _, local_today
 from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.pagination import page_request
-from incubator.core.roles import ADMIN, COMMUNITY, STAFF, allow, allow_signed_in
+from incubator.core.roles import ADMIN, APPLICANT, COMMUNITY, STAFF, allow, allow_signed_in
 from incubator.regions import service as regions
 from incubator.workitems import forms, rules, service
 from incubator.workitems.service import WorkItemError
 
-MOVERS = (ADMIN, STAFF, COMMUNITY)
+# Per kind and status the service decides (workitems.rules.Kind.movers).
+MOVERS = (ADMIN, STAFF, COMMUNITY, APPLICANT)
 MANAGERS = (ADMIN, STAFF)
 NAV = (
     NavItem(
@@ -102,7 +103,11 @@ class WorkItemController(Controller):
                 "item": item,
                 "kind": kind,
                 "events": await service.timeline(item_id),
-                "moves": [(s, kind.label_of(s)) for s in kind.statuses_from(item["status"])],
+                "moves": [
+                    (s, kind.label_of(s))
+                    for s in kind.statuses_from(item["status"])
+                    if kind.may_move_into(s, user.role)
+                ],
                 "may_move": user.role in MOVERS,
                 "may_reassign": user.role in MANAGERS,
                 "owners": await service.assignable_users() if user.role in MANAGERS else [],

@@ -164,3 +164,39 @@ def test_the_api_gives_the_stage_and_the_timeline(client, settings):
     ]
     listed = client.get("/api/v1/organizations?stage=application").json()
     assert [o["id"] for o in listed["items"]] == [oid]
+
+
+def test_a_refused_transition_stores_no_file(client, settings):
+    own = qingniao(settings)["id"]
+    other = sql(settings, "SELECT id FROM organization WHERE name LIKE '%夕阳红%'")[0]["id"]
+    login(client, "qingniao")
+    data = {"code": "sign_agreement", "version": "1", "_csrf_token": csrf_token(client, "/")}
+    for target in (other, own):
+        client.post(
+            f"/organizations/{target}/transition",
+            data=data,
+            files={"attachment": ("协议.png", PNG, "image/png")},
+        )
+    assert sql(settings, "SELECT id FROM stored_file") == []
+    assert not any(settings.uploads_dir.rglob("*.png")) if settings.uploads_dir.exists() else True
+
+
+def test_one_reviewer_with_two_sheets_is_still_one_review(client, settings):
+    oid = qingniao(settings)["id"]
+    complete_profile(settings, oid)
+    login(client, "staff")
+    step(client, oid, "accept")
+    step(client, oid, "submit")
+    score(client, settings, oid, "assessor", "screening", 0.9)
+    row = sql(settings, "SELECT id, display_name FROM app_user WHERE username = 'assessor'")[0]
+    scorer = CurrentUser(row["id"], "assessor", row["display_name"], "assessor", None, None)
+
+    async def committee_sheet():
+        rubric = await scoring.current_rubric("screening")
+        sheet = await scoring.open_sheet(scorer, rubric["id"], ("organization", oid), "committee")
+        points = {s.code: s.max_points for s in scoring_rules.leaves(rubric["specs"])}
+        await scoring.save_sheet(scorer, sheet, 1, points, {}, submit=True)
+
+    client.blocking_portal.call(committee_sheet)
+    page = step(client, oid, "admit", reason="想录取")
+    assert "至少需要 2 位评审提交筛选评分，目前 1 位" in page

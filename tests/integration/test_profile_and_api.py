@@ -151,3 +151,16 @@ def test_the_organizations_api_is_scoped_and_masks_for_others(client, settings):
     client.cookies.clear()
     login(client, "assessor")
     assert "****" in client.get(f"/api/v1/organizations/{qingniao}").json()["contact_phone"]
+
+
+def test_an_admin_password_reset_revokes_the_users_tokens(client, settings):
+    login(client, "staff")
+    token = create_token(client)
+    client.cookies.clear()
+    login(client, "admin")
+    staff_id = sql(settings, "SELECT id FROM app_user WHERE username = 'staff'")[0]["id"]
+    post_form(
+        client, f"/admin/users/{staff_id}/password", {"password": "brand-new-secret"}, page="/"
+    )
+    client.cookies.clear()
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401

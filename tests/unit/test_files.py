@@ -48,3 +48,11 @@ def test_original_names_lose_paths_and_dangerous_characters():
     assert clean_original_name("../../etc/passwd") == "passwd"
     assert clean_original_name('C:\\docs\\章程"<>.pdf') == "章程.pdf"
     assert clean_original_name("   ") == "file"
+
+
+def test_downloads_carry_the_extension_of_the_detected_type():
+    from incubator.core.files import download_name
+
+    assert download_name({"kind": "pdf", "original_name": "章程.html"}) == "章程.pdf"
+    assert download_name({"kind": "png", "original_name": "照片"}) == "照片.png"
+    assert download_name({"kind": "jpeg", "original_name": "a.JPG"}) == "a.JPG"
