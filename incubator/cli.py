@@ -59,8 +59,15 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
     from incubator.demo import existing_demo_accounts, seed_demo
+    from incubator.demo_pipeline import seed_pipeline_demo
 
-    accounts = _with_database(settings, seed_demo)
+    async def seed() -> list:
+        created = await seed_demo()
+        if created:
+            await seed_pipeline_demo(settings.uploads_dir)
+        return created
+
+    accounts = _with_database(settings, seed)
     if accounts:
         print("已加载演示数据。演示账号 (demo accounts):")
     else:

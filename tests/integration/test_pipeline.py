@@ -200,3 +200,21 @@ def test_one_reviewer_with_two_sheets_is_still_one_review(client, settings):
     client.blocking_portal.call(committee_sheet)
     page = step(client, oid, "admit", reason="想录取")
     assert "至少需要 2 位评审提交筛选评分，目前 1 位" in page
+
+
+def test_the_pipeline_demo_reaches_every_stage_and_exit_through_the_services(bound, tmp_path):
+    from incubator.demo_pipeline import seed_pipeline_demo
+    from incubator.organizations import rules
+    from tests.support.databases import run_async
+
+    async def seed_twice():
+        first = await seed_pipeline_demo(tmp_path / "uploads")
+        again = await seed_pipeline_demo(tmp_path / "uploads")
+        return first, again
+
+    first, again = run_async(seed_twice())
+    assert (first, again) == (22, 0)
+    stages = {r["stage"] for r in sql(bound, "SELECT DISTINCT stage FROM organization")}
+    assert {code for code, _label in rules.ALL_STATES} <= stages
+    assert len(sql(bound, "SELECT id FROM work_item WHERE kind = 'follow_up'")) == 9
+    assert len(list((tmp_path / "uploads").rglob("*.pdf"))) == 10
