@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 from pathlib import Path
 
-from incubator.accounts.service import find_user_id
+from incubator.accounts.service import find_user_id, get_user
 from incubator.core.auth import CurrentUser
 from incubator.organizations import pipeline_service as pipeline
 from incubator.organizations import service as organizations
@@ -61,8 +61,9 @@ AGREEMENT_PDF = (
 
 async def _person(username: str, role: str) -> CurrentUser:
     user_id = await find_user_id(username)
-    assert user_id is not None, username
-    return CurrentUser(user_id, username, username, role, None, None)
+    row = await get_user(user_id) if user_id is not None else None
+    assert row is not None, username
+    return CurrentUser(row["id"], username, row["display_name"], role, None, None)
 
 
 async def _score(organization_id: int, rubric_code: str, scale: float) -> None:

@@ -203,6 +203,7 @@ class OrganizationController(Controller):
                 "may_edit": user.role in EDITORS,
                 "stage_label": rules.stage_label,
                 "stage_choices": rules.STAGES,
+                "action_labels": {t.code: t.label for t in rules.TRANSITIONS},
                 "transitions": rules.available(organization["stage"], user.role),
                 "timeline": await pipeline.timeline(organization_id),
                 "work_items": await workitems.items_for_subject("organization", organization_id),
