@@ -33,6 +33,7 @@ from incubator.core.web import (
 from incubator.home import views as home_views
 from incubator.organizations import views as organization_views
 from incubator.regions import views as region_views
+from incubator.reviews import views as review_views
 from incubator.scoring import views as scoring_views
 from incubator.settings import Settings, load_settings
 from incubator.workitems import views as workitem_views
@@ -48,6 +49,7 @@ log = logging.getLogger("incubator")
 MODULES = (
     home_views,
     organization_views,
+    review_views,
     region_views,
     workitem_views,
     scoring_views,

@@ -33,6 +33,7 @@ from incubator.organizations import pipeline_service as pipeline
 from incubator.organizations.pipeline_service import PipelineError
 from incubator.organizations.service import OrganizationError
 from incubator.regions import service as regions
+from incubator.reviews import service as reviews
 from incubator.workitems import rules as workitem_rules
 from incubator.workitems import service as workitems
 
@@ -206,7 +207,15 @@ class OrganizationController(Controller):
                 "action_labels": {t.code: t.label for t in rules.TRANSITIONS},
                 "transitions": rules.available(organization["stage"], user.role),
                 "timeline": await pipeline.timeline(organization_id),
-                "work_items": await workitems.items_for_subject("organization", organization_id),
+                "work_items": [
+                    i
+                    for i in await workitems.items_for_subject("organization", organization_id)
+                    if i["kind"] not in reviews.REVIEW_KINDS
+                ],
+                "reviews": await reviews.reviews_for(user, organization_id),
+                "may_assign": user.role in (ADMIN, STAFF)
+                and organization["stage"] in reviews.STAGE_REVIEWS,
+                "assessors": await reviews.assessors(),
                 "kinds": {k.code: k for k in workitem_rules.kinds()},
                 "facts": await pipeline.gather_facts(organization),
                 **CHOICES,

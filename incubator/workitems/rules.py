@@ -199,3 +199,31 @@ REPORT = register(
         },
     )
 )
+
+
+def _review_kind(code: str, label: str) -> Kind:
+    return register(
+        Kind(
+            code=code,
+            label=label,
+            statuses=(
+                ("assigned", N_("待评分")),
+                ("submitted", N_("已提交评分")),
+                ("recused", N_("已回避")),
+                ("cancelled", N_("已取消")),
+            ),
+            initial="assigned",
+            moves={"assigned": frozenset({"submitted", "recused", "cancelled"})},
+            # The assessor submits or recuses (service checks it is their own item).
+            movers={
+                "submitted": frozenset({"assessor", "admin", "staff"}),
+                "recused": frozenset({"assessor", "admin", "staff"}),
+                "cancelled": frozenset({"admin", "staff"}),
+            },
+        )
+    )
+
+
+SCREENING_REVIEW = _review_kind("screening_review", N_("筛选评审"))
+MIDTERM_REVIEW = _review_kind("midterm_review", N_("中期评估"))
+GRADUATION_REVIEW = _review_kind("graduation_review", N_("出壳评估评审"))

@@ -52,9 +52,9 @@ def _scope(user: CurrentUser) -> Any:
 OWNER_ROLES = ("admin", "staff", "community")
 
 
-async def _check_owner(owner_id: int | None) -> None:
+async def _check_owner(owner_id: int | None, roles: tuple[str, ...] = OWNER_ROLES) -> None:
     if owner_id is not None and not await User.exists().where(
-        (User.id == owner_id) & User.is_active.eq(True) & User.role.is_in(list(OWNER_ROLES))
+        (User.id == owner_id) & User.is_active.eq(True) & User.role.is_in(list(roles))
     ):
         raise WorkItemError(_("所选负责人不存在或已停用"))
 
@@ -91,12 +91,13 @@ async def create_item(
     community_id: int | None = None,
     organization_id: int | None = None,
     note: str = "",
+    owner_roles: tuple[str, ...] = (),
 ) -> int:
     """Call inside the caller's write transaction when the item is part of a larger change."""
     k = rules.kind(kind)
     if not title.strip():
         raise WorkItemError(_("请填写事项标题"))
-    await _check_owner(owner_id)
+    await _check_owner(owner_id, owner_roles or OWNER_ROLES)
     if community_id is not None and not await Community.exists().where(
         Community.id == community_id
     ):

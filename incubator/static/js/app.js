@@ -19,3 +19,26 @@ document.addEventListener("submit", function (event) {
     setTimeout(function () { form.dataset.submitting = ""; }, 4000);
   }
 });
+
+// Live total while scoring: the sum over leaf indicators of points x weight.
+function updateLiveTotals() {
+  document.querySelectorAll("[data-live-total]").forEach(function (table) {
+    let total = 0;
+    table.querySelectorAll("input[data-weight]").forEach(function (input) {
+      const value = parseFloat(input.value);
+      if (!Number.isNaN(value)) {
+        total += value * parseFloat(input.dataset.weight || "1");
+      }
+    });
+    const output = document.getElementById("live-total");
+    if (output) {
+      output.textContent = String(Math.round(total * 100) / 100);
+    }
+  });
+}
+document.addEventListener("input", function (event) {
+  if (event.target.matches && event.target.matches("input[data-weight]")) {
+    updateLiveTotals();
+  }
+});
+document.addEventListener("DOMContentLoaded", updateLiveTotals);

@@ -1,0 +1,186 @@
+"""Assessors' reviews: who scores which organization on which rubric, and their score sheets.
+
+A review assignment is a work item (kinds *_review) owned by the assessor; the scores live in the
+scoring engine's sheets. Staff assign; an assessor scores, submits or recuses on their own items.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from incubator.accounts.tables import User
+from incubator.core.auth import CurrentUser
+from incubator.core.db import write_transaction
+from incubator.core.i18n import _
+from incubator.organizations.service import get_organization
+from incubator.scoring import rules as scoring_rules
+from incubator.scoring import service as scoring
+from incubator.workitems import rules as workitem_rules
+from incubator.workitems import service as workitems
+from incubator.workitems.tables import WorkItem
+
+SUBJECT = "organization"
+# The stage an organization is in decides what the panel scores.
+STAGE_REVIEWS = {
+    "screening": ("screening_review", "screening"),
+    "incubation": ("midterm_review", "midterm"),
+    "graduation": ("graduation_review", "graduation"),
+}
+RUBRIC_OF_KIND = {kind: rubric for kind, rubric in STAGE_REVIEWS.values()}
+REVIEW_KINDS = tuple(RUBRIC_OF_KIND)
+
+
+class ReviewError(ValueError):
+    def __init__(self, message: str, errors: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or []
+
+
+async def assessors() -> list[dict]:
+    return (
+        await User.select(User.id, User.display_name, User.username)
+        .where(User.is_active.eq(True) & (User.role == "assessor"))
+        .order_by(User.username)
+    )
+
+
+async def assign(
+    actor: CurrentUser, organization_id: int, assessor_ids: list[int], due_date: dt.date | None
+) -> int:
+    """Assigns assessors to the review the organization's stage calls for; returns how many
+    new assignments were made (someone already assigned is not assigned twice)."""
+    organization = await get_organization(actor, organization_id)
+    if organization is None:
+        raise ReviewError(_("社会组织不存在"))
+    if organization["stage"] not in STAGE_REVIEWS:
+        raise ReviewError(_("当前阶段不需要评审"))
+    if not assessor_ids:
+        raise ReviewError(_("请至少选择一位评审"))
+    kind, _rubric = STAGE_REVIEWS[organization["stage"]]
+    valid = {a["id"] for a in await assessors()}
+    if set(assessor_ids) - valid:
+        raise ReviewError(_("所选评审不存在或已停用"))
+    created = 0
+    async with write_transaction():
+        existing = {
+            r["owner"]
+            for r in await WorkItem.select(WorkItem.owner).where(
+                (WorkItem.kind == kind)
+                & (WorkItem.subject_table == SUBJECT)
+                & (WorkItem.subject_id == organization_id)
+                & (WorkItem.status != "cancelled")
+            )
+        }
+        for assessor_id in assessor_ids:
+            if assessor_id in existing:
+                continue
+            await workitems.create_item(
+                actor,
+                kind=kind,
+                title=_("{name}：{review}").format(
+                    name=organization["name"], review=_(_kind_label(kind))
+                ),
+                due_date=due_date,
+                owner_id=assessor_id,
+                subject=(SUBJECT, organization_id),
+                community_id=organization["community"],
+                organization_id=organization_id,
+                owner_roles=("assessor",),
+            )
+            created += 1
+    return created
+
+
+def _kind_label(kind: str) -> str:
+    return workitem_rules.kind(kind).label
+
+
+async def reviews_for(user: CurrentUser, organization_id: int | None = None) -> list[dict]:
+    """Review assignments: an assessor sees their own, staff and admins all of them."""
+    query = WorkItem.select(*workitems.ITEM_COLUMNS).where(WorkItem.kind.is_in(list(REVIEW_KINDS)))
+    if user.role == "assessor":
+        query = query.where(WorkItem.owner == user.id)
+    elif user.role not in ("admin", "staff"):
+        return []
+    if organization_id is not None:
+        query = query.where(
+            (WorkItem.subject_table == SUBJECT) & (WorkItem.subject_id == organization_id)
+        )
+    return await query.order_by(WorkItem.is_open, ascending=False).order_by(WorkItem.due_date)
+
+
+async def _own_item(user: CurrentUser, item_id: int) -> dict:
+    item = await workitems.get_item(user, item_id)
+    if item is None or item["kind"] not in REVIEW_KINDS:
+        raise ReviewError(_("评审任务不存在"))
+    if user.role == "assessor" and item["owner"] != user.id:
+        raise ReviewError(_("评审任务不存在"))
+    return item
+
+
+async def review(user: CurrentUser, item_id: int) -> dict[str, Any]:
+    """Everything the scoring page shows. The assessor's own sheet is opened on first visit."""
+    item = await _own_item(user, item_id)
+    rubric = await scoring.current_rubric(RUBRIC_OF_KIND[item["kind"]])
+    assert rubric is not None
+    sheet = None
+    if item["owner"] == user.id:
+        sheet_id = await scoring.open_sheet(user, rubric["id"], (SUBJECT, item["subject_id"]))
+        sheet = await scoring.get_sheet(sheet_id)
+        if sheet and sheet["rubric"] != rubric["id"]:
+            rubric = await scoring.get_rubric(sheet["rubric"])
+    panel = await scoring.sheets_for_subject(user, (SUBJECT, item["subject_id"]), rubric["code"])
+    return {"item": item, "rubric": rubric, "sheet": sheet, "panel": panel}
+
+
+async def save(
+    user: CurrentUser,
+    item_id: int,
+    sheet_version: int,
+    points: dict[str, float | None],
+    comments: dict[str, str],
+    comment: str,
+    submit: bool,
+) -> float:
+    item = await _own_item(user, item_id)
+    if item["owner"] != user.id:
+        raise ReviewError(_("只能填写自己的评分"))
+    if item["status"] != "assigned":
+        raise ReviewError(_("该评审任务已结束"))
+    rubric = await scoring.current_rubric(RUBRIC_OF_KIND[item["kind"]])
+    assert rubric is not None
+    sheet_id = await scoring.open_sheet(user, rubric["id"], (SUBJECT, item["subject_id"]))
+    async with write_transaction():
+        try:
+            total = await scoring.save_sheet(
+                user, sheet_id, sheet_version, points, comments, comment, submit
+            )
+        except scoring.ScoringError as exc:
+            raise ReviewError(exc.message, exc.errors) from exc
+        if submit:
+            await workitems.move(
+                user,
+                item_id,
+                item["version"],
+                "submitted",
+                _("评分总分 {total}").format(total=f"{total:g}"),
+            )
+    return total
+
+
+async def recuse(user: CurrentUser, item_id: int, version: int, reason: str) -> None:
+    """Conflict of interest: the assessor steps back, with the reason on the timeline."""
+    item = await _own_item(user, item_id)
+    if item["owner"] != user.id:
+        raise ReviewError(_("只能对自己的评审任务申请回避"))
+    if not reason.strip():
+        raise ReviewError(_("请说明回避的原因（利益冲突情况）"))
+    await workitems.move(user, item_id, version, "recused", reason.strip())
+
+
+def live_total_inputs(rubric: dict) -> list[dict]:
+    """The leaf indicators the scoring form asks for, with their weights for the live total."""
+    leaves = {s.code for s in scoring_rules.leaves(rubric["specs"])}
+    return [row for row in rubric["indicators"] if row["code"] in leaves]

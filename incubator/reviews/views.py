@@ -1,0 +1,155 @@
+"""Review pages: staff assign assessors; an assessor scores (live total), submits or recuses."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from incubator.core.flash import flash
+from incubator.core.forms import Field, bind
+from incubator.core.http import form_data, form_list, int_or_none, see_other, user_of
+from incubator.core.i18n import N_, _
+from incubator.core.locking import StaleVersionError
+from incubator.core.nav import NavItem
+from incubator.core.roles import ADMIN, ASSESSOR, STAFF, allow
+from incubator.reviews import service
+from incubator.reviews.service import ReviewError
+from incubator.scoring import rules as scoring_rules
+from incubator.workitems import rules as workitem_rules
+
+NAV = (NavItem(N_("评审任务"), "/reviews", frozenset({ADMIN, STAFF, ASSESSOR}), order=95),)
+ASSIGN = (Field("due_date", N_("评分期限"), kind="date"),)
+
+
+def _points(data: dict, codes: list[str]) -> tuple[dict, dict, list[str]]:
+    points: dict[str, float | None] = {}
+    comments: dict[str, str] = {}
+    errors: list[str] = []
+    for code in codes:
+        raw = data.get(f"points-{code}")
+        raw = raw.strip() if isinstance(raw, str) else ""
+        try:
+            points[code] = float(raw) if raw else None
+        except ValueError:
+            errors.append(_("指标 {code} 的得分不是数字").format(code=code))
+            points[code] = None
+        note = data.get(f"comment-{code}")
+        comments[code] = note.strip()[:2000] if isinstance(note, str) else ""
+    return points, comments, errors
+
+
+class ReviewController(Controller):
+    path = "/reviews"
+    opt = allow(ADMIN, STAFF, ASSESSOR)
+
+    @get("/")
+    async def index(self, request: Request) -> Template:
+        items = await service.reviews_for(user_of(request))
+        return Template(
+            "reviews/index.html",
+            context={"items": items, "kinds": {k.code: k for k in workitem_rules.kinds()}},
+        )
+
+    @staticmethod
+    async def _review(request: Request, item_id: int) -> dict:
+        try:
+            return await service.review(user_of(request), item_id)
+        except ReviewError:
+            # Someone else's review answers exactly like a missing one.
+            raise NotFoundException() from None
+
+    async def _page(self, request: Request, item_id: int, status: int = 200, **extra) -> Template:
+        data = await self._review(request, item_id)
+        kind = workitem_rules.kind(data["item"]["kind"])
+        context = {
+            **data,
+            "kind": kind,
+            "inputs": service.live_total_inputs(data["rubric"]),
+            "columns": dict(scoring_rules.COLUMNS),
+            "errors": [],
+            "entered": None,
+            **extra,
+        }
+        return Template("reviews/review.html", context=context, status_code=status)
+
+    @get("/{item_id:int}")
+    async def show(self, request: Request, item_id: FromPath[int]) -> Template:
+        return await self._page(request, item_id)
+
+    @post("/{item_id:int}", opt=allow(ASSESSOR))
+    async def save(self, request: Request, item_id: FromPath[int]) -> Template | Redirect:
+        user = user_of(request)
+        data = await form_data(request)
+        page = await self._review(request, item_id)
+        codes = [row["code"] for row in service.live_total_inputs(page["rubric"])]
+        points, comments, errors = _points(data, codes)
+        submit = data.get("action") == "submit"
+        version = int_or_none(data.get("sheet_version"))
+        if not errors and version is not None:
+            try:
+                total = await service.save(
+                    user,
+                    item_id,
+                    version,
+                    points,
+                    comments,
+                    str(data.get("comment") or "")[:2000],
+                    submit,
+                )
+            except ReviewError as exc:
+                errors = exc.errors or [exc.message]
+            except StaleVersionError as exc:
+                flash(request, _(exc.message), "error")
+                return see_other(f"/reviews/{item_id}")
+            else:
+                message = (
+                    _("评分已提交，总分 {total}。") if submit else _("已暂存，当前总分 {total}。")
+                )
+                flash(request, message.format(total=f"{total:g}"))
+                return see_other(f"/reviews/{item_id}")
+        entered = {"points": points, "comments": comments}
+        return await self._page(request, item_id, status=400, errors=errors, entered=entered)
+
+    @post("/{item_id:int}/recuse", opt=allow(ASSESSOR))
+    async def recuse(self, request: Request, item_id: FromPath[int]) -> Redirect:
+        data = await form_data(request)
+        version = int_or_none(data.get("version"))
+        reason = data.get("reason") if isinstance(data.get("reason"), str) else ""
+        try:
+            await service.recuse(user_of(request), item_id, version or 0, reason)
+        except ReviewError as exc:
+            flash(request, exc.message, "error")
+        except StaleVersionError as exc:
+            flash(request, _(exc.message), "error")
+        else:
+            flash(request, _("已申请回避，中心将另行安排评审。"))
+        return see_other(f"/reviews/{item_id}")
+
+
+class AssignController(Controller):
+    path = "/organizations/{organization_id:int}/reviewers"
+    opt = allow(ADMIN, STAFF)
+
+    @post("/")
+    async def assign(self, request: Request, organization_id: FromPath[int]) -> Redirect:
+        data = await form_data(request)
+        form = bind(ASSIGN, data)
+        chosen = [int(v) for v in await form_list(request, "assessor") if v.isdigit()]
+        back = f"/organizations/{organization_id}"
+        if not form.ok:
+            flash(request, next(iter(form.errors.values())), "error")
+            return see_other(back)
+        try:
+            created = await service.assign(
+                user_of(request), organization_id, chosen, form.cleaned["due_date"]
+            )
+        except ReviewError as exc:
+            flash(request, exc.message, "error")
+        else:
+            flash(request, _("已安排 {n} 位评审。").format(n=created))
+        return see_other(back)
+
+
+ROUTES = [ReviewController, AssignController]

@@ -1,0 +1,153 @@
+"""Screening reviews through the pages: assignment, scoring with checks, hidden peers, admission."""
+
+import re
+
+from tests.conftest import sql
+from tests.support.web import csrf_token, login, post_form
+
+SCREENING_LEAVES = {
+    "1.1": 10,
+    "1.2": 10,
+    "2.1": 10,
+    "2.2": 15,
+    "2.3": 15,
+    "3.1": 15,
+    "3.2": 10,
+    "4.1": 10,
+    "4.2": 5,
+}
+
+
+def to_screening(client, settings):
+    oid = sql(settings, "SELECT id FROM organization WHERE name = '青鸟志愿者服务队'")[0]["id"]
+    sql(
+        settings,
+        "UPDATE organization SET address = '祥龙社区', description = '志愿服务', "
+        "stage = 'screening', version = version + 1 WHERE id = $1",
+        oid,
+    )
+    return oid
+
+
+def assign(client, oid, *usernames, settings):
+    ids = [
+        str(sql(settings, "SELECT id FROM app_user WHERE username = $1", u)[0]["id"])
+        for u in usernames
+    ]
+    token = csrf_token(client, f"/organizations/{oid}")
+    return client.post(
+        f"/organizations/{oid}/reviewers",
+        data={"assessor": ids, "due_date": "2017-06-30", "_csrf_token": token},
+    )
+
+
+def review_id(settings, username):
+    owner = sql(settings, "SELECT id FROM app_user WHERE username = $1", username)[0]["id"]
+    return sql(
+        settings, "SELECT id FROM work_item WHERE kind = 'screening_review' AND owner = $1", owner
+    )[0]["id"]
+
+
+def score(client, rid, scale, action="submit", **overrides):
+    page = client.get(f"/reviews/{rid}").text
+    version = re.search(r'name="sheet_version" value="(\d+)"', page).group(1)
+    data = {
+        f"points-{code}": str(round(full * scale, 1)) for code, full in SCREENING_LEAVES.items()
+    }
+    data.update(overrides)
+    return post_form(
+        client,
+        f"/reviews/{rid}",
+        {**data, "sheet_version": version, "action": action},
+        page=f"/reviews/{rid}",
+    )
+
+
+def test_two_assessors_score_and_staff_admit(client, settings):
+    oid = to_screening(client, settings)
+    login(client, "staff")
+    assert assign(client, oid, "assessor", "assessor2", settings=settings).status_code == 303
+    assert "已安排 2 位评审" in client.get(f"/organizations/{oid}").text
+    assign(client, oid, "assessor", settings=settings)  # not assigned twice
+    assert len(sql(settings, "SELECT id FROM work_item WHERE kind = 'screening_review'")) == 2
+
+    client.cookies.clear()
+    login(client, "assessor")
+    rid = review_id(settings, "assessor")
+    page = client.get(f"/reviews/{rid}").text
+    assert "发起人与骨干团队" in page and 'id="live-total"' in page
+    bad = score(client, rid, 0.9, **{"points-1.1": "12"})
+    assert bad.status_code == 400 and "“发起人与骨干团队”的得分应在 0 到 10 之间" in bad.text
+    assert 'value="12"' in bad.text  # what was typed stays
+    draft = score(client, rid, 0.9, action="save", **{"points-4.2": ""})
+    assert draft.status_code == 303
+    assert "已暂存" in client.get(f"/reviews/{rid}").text
+    done = score(client, rid, 0.9)
+    assert done.status_code == 303
+    page = client.get(f"/reviews/{rid}").text
+    assert "评分已提交，总分 90" in page
+    assert (
+        sql(settings, "SELECT status FROM work_item WHERE id = $1", rid)[0]["status"] == "submitted"
+    )
+
+    client.cookies.clear()
+    login(client, "assessor2")
+    rid2 = review_id(settings, "assessor2")
+    assert client.get(f"/reviews/{rid}").status_code == 404  # not theirs
+    before = client.get(f"/reviews/{rid2}").text
+    assert "提交自己的评分后才能看到其他评审的分数" in before and ">90<" not in before
+    score(client, rid2, 0.7)
+    after = client.get(f"/reviews/{rid2}").text
+    assert "平均分" in after and ">80<" in after
+
+    client.cookies.clear()
+    login(client, "staff")
+    token = csrf_token(client, f"/organizations/{oid}")
+    version = sql(settings, "SELECT version FROM organization WHERE id = $1", oid)[0]["version"]
+    client.post(
+        f"/organizations/{oid}/transition",
+        data={"code": "admit", "version": str(version), "reason": "评分达标", "_csrf_token": token},
+    )
+    assert sql(settings, "SELECT stage FROM organization WHERE id = $1", oid)[0]["stage"] == "entry"
+
+
+def test_an_assessor_recuses_with_a_reason(client, settings):
+    oid = to_screening(client, settings)
+    login(client, "staff")
+    assign(client, oid, "assessor", settings=settings)
+    client.cookies.clear()
+    login(client, "assessor")
+    rid = review_id(settings, "assessor")
+    refused = post_form(
+        client, f"/reviews/{rid}/recuse", {"version": "1", "reason": ""}, page="/reviews"
+    )
+    assert "请说明回避的原因" in client.get(refused.headers["location"]).text
+    post_form(
+        client,
+        f"/reviews/{rid}/recuse",
+        {"version": "1", "reason": "本人是该组织理事"},
+        page="/reviews",
+    )
+    assert (
+        sql(settings, "SELECT status FROM work_item WHERE id = $1", rid)[0]["status"] == "recused"
+    )
+    note = sql(settings, "SELECT note FROM work_item_event WHERE item = $1 ORDER BY id DESC", rid)[
+        0
+    ]
+    assert note["note"] == "本人是该组织理事"
+
+
+def test_reviews_are_not_for_other_roles(client, settings):
+    oid = to_screening(client, settings)
+    login(client, "qingniao")
+    assert client.get("/reviews").status_code == 403
+    assert (
+        post_form(
+            client, f"/organizations/{oid}/reviewers", {"assessor": "3"}, page="/"
+        ).status_code
+        == 403
+    )
+    client.cookies.clear()
+    login(client, "staff")
+    response = assign(client, oid, "xianglong", settings=settings)
+    assert "所选评审不存在或已停用" in client.get(response.headers["location"]).text
