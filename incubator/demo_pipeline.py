@@ -9,11 +9,12 @@ from pathlib import Path
 
 from incubator.accounts.service import find_user_id, get_user
 from incubator.core.auth import CurrentUser
+from incubator.core.i18n import local_today
 from incubator.organizations import pipeline_service as pipeline
 from incubator.organizations import service as organizations
 from incubator.regions.service import community_choices
+from incubator.reviews import service as reviews
 from incubator.scoring import rules as scoring_rules
-from incubator.scoring import service as scoring
 
 # (name, field, the steps to take). Each path ends in the stage or exit it is named for.
 ADMIT = ("accept", "submit", "score:screening:0.88", "admit")
@@ -66,18 +67,24 @@ async def _person(username: str, role: str) -> CurrentUser:
     return CurrentUser(row["id"], username, row["display_name"], role, None, None)
 
 
-async def _score(organization_id: int, rubric_code: str, scale: float) -> None:
-    rubric = await scoring.current_rubric(rubric_code)
-    assert rubric is not None
-    for n, username in enumerate(("assessor", "assessor2")):
-        scorer = await _person(username, "assessor")
-        sheet_id = await scoring.open_sheet(scorer, rubric["id"], ("organization", organization_id))
+async def _score(staff: CurrentUser, organization_id: int, scale: float) -> None:
+    """The center assigns both demo assessors, who score and submit through their reviews."""
+    scorers = [await _person(u, "assessor") for u in ("assessor", "assessor2")]
+    await reviews.assign(staff, organization_id, [s.id for s in scorers], local_today())
+    for n, scorer in enumerate(scorers):
+        item = next(
+            i
+            for i in await reviews.reviews_for(scorer, organization_id)
+            if i["status"] == "assigned"
+        )
+        page = await reviews.review(scorer, item["id"])
         # The two reviewers differ a little, as real ones do.
         factor = min(1.0, scale + (0.04 if n else -0.02))
         points = {
-            s.code: round(s.max_points * factor, 1) for s in scoring_rules.leaves(rubric["specs"])
+            s.code: round(s.max_points * factor, 1)
+            for s in scoring_rules.leaves(page["rubric"]["specs"])
         }
-        await scoring.save_sheet(scorer, sheet_id, 1, points, {}, submit=True)
+        await reviews.save(scorer, item["id"], page["sheet"]["version"], points, {}, "", True)
 
 
 async def seed_pipeline_demo(uploads_dir: Path) -> int:
@@ -109,8 +116,7 @@ async def seed_pipeline_demo(uploads_dir: Path) -> int:
         version = 1
         for step in steps:
             if step.startswith("score:"):
-                _prefix, rubric_code, scale = step.split(":")
-                await _score(organization_id, rubric_code, float(scale))
+                await _score(staff, organization_id, float(step.rsplit(":", 1)[1]))
                 continue
             attachment = None
             if step == "sign_agreement":
