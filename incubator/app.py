@@ -30,6 +30,7 @@ from incubator.core.web import (
     exception_handlers,
     template_engine,
 )
+from incubator.home import my_work
 from incubator.home import views as home_views
 from incubator.organizations import views as organization_views
 from incubator.regions import views as region_views
@@ -48,6 +49,7 @@ log = logging.getLogger("incubator")
 # Each module contributes its controllers (ROUTES) and its navigation links (NAV).
 MODULES = (
     home_views,
+    my_work,
     organization_views,
     review_views,
     region_views,

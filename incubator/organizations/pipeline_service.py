@@ -270,3 +270,24 @@ async def board(user: CurrentUser, filters: dict[str, str]) -> list[dict[str, An
         {"code": code, "label": label, "count": counts.get(code, 0), "cards": cards.get(code, [])}
         for code, label in rules.ALL_STATES
     ]
+
+
+async def waiting_for_screening(user: CurrentUser) -> list[dict]:
+    """Organizations in screening with fewer submitted panel reviews than admission needs."""
+    rows = await where_all(
+        Organization.select(
+            Organization.id,
+            Organization.name,
+            Organization.stage_since,
+            Organization.community.name.as_alias("community_name"),
+        )
+        .where(Organization.stage == "screening")
+        .order_by(Organization.stage_since),
+        organization_scope(user),
+    )
+    waiting = []
+    for row in rows:
+        summary = await scoring.submitted_summary((SUBJECT, row["id"]), "screening")
+        if summary["count"] < rules.MIN_SCREENING_REVIEWS:
+            waiting.append({**row, "reviews": summary["count"]})
+    return waiting

@@ -151,3 +151,20 @@ def test_reviews_are_not_for_other_roles(client, settings):
     login(client, "staff")
     response = assign(client, oid, "xianglong", settings=settings)
     assert "所选评审不存在或已停用" in client.get(response.headers["location"]).text
+
+
+def test_my_work_lists_waiting_applications_and_my_reviews(client, settings):
+    oid = to_screening(client, settings)
+    login(client, "staff")
+    page = client.get("/my-work").text
+    assert "青鸟志愿者服务队" in page and "已提交评分 0 份" in page
+    assign(client, oid, "assessor", settings=settings)
+    sql(settings, "UPDATE work_item SET due_date = '2017-01-02'")
+    client.cookies.clear()
+    login(client, "assessor")
+    page = client.get("/my-work").text
+    assert "青鸟志愿者服务队：筛选评审" in page
+    assert "等待筛选评审的申请" not in page
+    client.cookies.clear()
+    login(client, "xianglong")
+    assert client.get("/my-work").status_code == 403
