@@ -20,6 +20,7 @@ from litestar.template import TemplateConfig
 from incubator.accounts import service as accounts
 from incubator.accounts import views as account_views
 from incubator.api import views as api_views
+from incubator.applications import views as application_views
 from incubator.core import audit_views, db, file_views, nav
 from incubator.core.auth import role_guard
 from incubator.core.roles import PUBLIC_ROUTE
@@ -51,6 +52,7 @@ MODULES = (
     home_views,
     my_work,
     organization_views,
+    application_views,
     review_views,
     region_views,
     workitem_views,

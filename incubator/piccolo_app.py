@@ -5,7 +5,8 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from incubator.accounts.tables import ApiToken, LoginAttempt, User, UserSession
-from incubator.core.tables import AuditLog, StoredFile
+from incubator.applications.tables import Application, ApplicationFile
+from incubator.core.tables import AuditLog, Counter, StoredFile
 from incubator.organizations.tables import Organization
 from incubator.organizations.timeline import OrganizationEvent
 from incubator.regions.tables import Community, Grid, Street
@@ -29,6 +30,9 @@ APP_CONFIG = AppConfig(
         ApiToken,
         AuditLog,
         StoredFile,
+        Counter,
+        Application,
+        ApplicationFile,
         WorkItem,
         WorkItemEvent,
         Rubric,

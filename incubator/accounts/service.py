@@ -423,3 +423,8 @@ async def counts_by_role() -> dict[str, int]:
 async def find_user_id(username: str) -> int | None:
     row = await User.select(User.id).where(User.username == username).first()
     return row["id"] if row else None
+
+
+async def session_user(user_id: int) -> CurrentUser:
+    row = await User.select().where(User.id == user_id).first()
+    return _current_user(row, via="session")

@@ -19,7 +19,7 @@ from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.pagination import page_request, sort_request
 from incubator.core.roles import ADMIN, PUBLIC_ROUTE, allow, allow_signed_in
-from incubator.core.web import SESSION_COOKIE, client_ip
+from incubator.core.web import SESSION_COOKIE, client_ip, set_session_cookie
 
 NAV = (NavItem(N_("用户管理"), "/admin/users", frozenset({ADMIN}), order=900),)
 
@@ -34,15 +34,7 @@ def _policy(request: Request) -> LoginPolicy:
 
 
 def _set_session_cookie(response: Redirect, request: Request, key: str) -> Redirect:
-    response.set_cookie(
-        SESSION_COOKIE,
-        key,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=settings_of(request).production,
-    )
-    return response
+    return set_session_cookie(response, key, secure=settings_of(request).production)
 
 
 class SessionController(Controller):

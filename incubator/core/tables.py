@@ -41,3 +41,10 @@ class StoredFile(Table, tablename="stored_file"):
     community = ForeignKey(Community, on_delete=OnDelete.restrict, null=True)
     organization = ForeignKey(Organization, on_delete=OnDelete.restrict, null=True)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Counter(Table, tablename="counter"):
+    """Named gap-free counters (receipt and ledger numbers); see core.sequences."""
+
+    key = Varchar(length=100, unique=True)
+    value = BigInt(default=0)

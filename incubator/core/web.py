@@ -61,6 +61,11 @@ def _header(scope: Scope, name: bytes) -> str:
     return ""
 
 
+def set_session_cookie(response: Any, key: str, secure: bool) -> Any:
+    response.set_cookie(SESSION_COOKIE, key, path="/", httponly=True, samesite="lax", secure=secure)
+    return response
+
+
 def cookie_header(name: str, value: str, *, secure: bool, max_age: int | None = None) -> bytes:
     parts = [f"{name}={value}", "Path=/", "HttpOnly", "SameSite=Lax"]
     if max_age is not None:

@@ -143,6 +143,17 @@ async def transition(
         raise
 
 
+async def move_now(actor: CurrentUser, organization: dict, code: str, reason: str) -> str:
+    """A step another service has already checked, inside that service's transaction (the
+    organization's current version is used: the caller holds the write lock)."""
+    current = (
+        await Organization.select(Organization.version)
+        .where(Organization.id == organization["id"])
+        .first()
+    )
+    return await _move(actor, organization, current["version"], code, reason, None)
+
+
 async def _move(
     actor: CurrentUser,
     organization: dict,

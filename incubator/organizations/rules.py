@@ -138,6 +138,7 @@ class Facts:
     open_blocking_items: int = 0
     has_attachment: bool = False
     has_reason: bool = False
+    application_ready: bool = False
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,16 @@ class Transition:
 STAFF_ROLES = frozenset({"admin", "staff"})
 
 TRANSITIONS = (
+    # Online (or staff-entered) application submitted with everything it needs.
+    Transition(
+        "apply",
+        N_("提交入壳申请"),
+        (None,),
+        "application",
+        STAFF_ROLES | {"applicant"},
+        checks=("application_ready",),
+    ),
+    # A paper application taken in at the counter (一门受理).
     Transition("accept", N_("受理申请"), (None,), "application", STAFF_ROLES),
     Transition(
         "submit",
@@ -248,6 +259,8 @@ def _check_error(check: str, facts: Facts) -> str | None:
         return _("申请资料不完整，缺少：{missing}").format(
             missing=_("、").join(_(m) for m in facts.profile_missing)
         )
+    if check == "application_ready" and not facts.application_ready:
+        return _("申请表尚未填写完整或缺少必需的材料")
     if check == "screening_reviewed" and facts.screening_reviews < MIN_SCREENING_REVIEWS:
         return _("至少需要 {n} 位评审提交筛选评分，目前 {done} 位").format(
             n=MIN_SCREENING_REVIEWS, done=facts.screening_reviews

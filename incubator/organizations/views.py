@@ -26,7 +26,15 @@ from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.pagination import page_request, sort_request
 from incubator.core.personal import mask_id_number, mask_phone
-from incubator.core.roles import ADMIN, ALL_ROLES, ASSESSOR, COMMUNITY, STAFF, allow
+from incubator.core.roles import (
+    ADMIN,
+    ALL_ROLES,
+    APPLICANT,
+    ASSESSOR,
+    COMMUNITY,
+    STAFF,
+    allow,
+)
 from incubator.core.xlsx import XLSX_MEDIA_TYPE, workbook_bytes
 from incubator.organizations import forms, rules, service
 from incubator.organizations import pipeline_service as pipeline
@@ -202,6 +210,7 @@ class OrganizationController(Controller):
                 "organization": organization,
                 "label": rules.label,
                 "may_edit": user.role in EDITORS,
+                "may_apply": user.role in (ADMIN, STAFF, APPLICANT),
                 "stage_label": rules.stage_label,
                 "stage_choices": rules.STAGES,
                 "action_labels": {t.code: t.label for t in rules.TRANSITIONS},

@@ -10,6 +10,7 @@ EXPECTED_PUBLIC = {
     "/healthz",
     "/login",
     "/language",
+    "/register",
     "/schema",
     "/schema/openapi.json",
     "/schema/{path:str}",

@@ -1,0 +1,253 @@
+"""Applications: a draft the applicant (or staff for a walk-in) fills in over several visits,
+with attachments by document type, submitted with a receipt number into the pipeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from incubator.applications import rules
+from incubator.applications.tables import Application, ApplicationFile
+from incubator.core import audit, files
+from incubator.core.auth import CurrentUser
+from incubator.core.db import read_transaction, write_transaction
+from incubator.core.i18n import _, local_today
+from incubator.core.locking import update_versioned
+from incubator.core.personal import phone_error
+from incubator.core.sequences import next_value
+from incubator.organizations import pipeline_service as pipeline
+from incubator.organizations import rules as organization_rules
+from incubator.organizations.rules import Facts
+from incubator.organizations.service import get_organization
+from incubator.regions.tables import Street
+
+FORM_FIELDS = (
+    "project_name",
+    "project_summary",
+    "target_group",
+    "planned_activities",
+    "budget_yuan",
+    "annual_inspection_ok",
+    "no_penalties",
+    "not_blacklisted",
+    "independent_account",
+)
+
+
+class ApplicationError(ValueError):
+    def __init__(self, message: str, errors: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or []
+
+
+async def _organization(user: CurrentUser, organization_id: int) -> dict:
+    organization = await get_organization(user, organization_id)
+    if organization is None:
+        raise ApplicationError(_("社会组织不存在"))
+    return organization
+
+
+async def current(user: CurrentUser, organization_id: int) -> dict[str, Any]:
+    """The organization's latest application (a new draft if it has none), its documents and
+    what is still missing."""
+    organization = await _organization(user, organization_id)
+    async with write_transaction():
+        row = (
+            await Application.select()
+            .where(Application.organization == organization_id)
+            .order_by(Application.id, ascending=False)
+            .first()
+        )
+        if row is None:
+            inserted = await Application.insert(
+                Application(organization=organization_id)
+            ).returning(Application.id)
+            row = await Application.select().where(Application.id == inserted[0]["id"]).first()
+    documents = await _documents(row["id"])
+    status = organization["registration_status"]
+    return {
+        "application": row,
+        "organization": organization,
+        "documents": documents,
+        "required": rules.REQUIRED_DOCUMENTS.get(status, rules.REQUIRED_DOCUMENTS["unregistered"]),
+        "readiness": rules.readiness(status, row, set(documents)),
+    }
+
+
+async def _documents(application_id: int) -> dict[str, dict]:
+    rows = await ApplicationFile.select(
+        ApplicationFile.document,
+        ApplicationFile.file,
+        ApplicationFile.file.original_name.as_alias("name"),
+        ApplicationFile.file.size.as_alias("size"),
+    ).where((ApplicationFile.application == application_id) & ApplicationFile.is_current.eq(True))
+    return {r["document"]: r for r in rows}
+
+
+def _stored(field: str, value: Any) -> Any:
+    """Empty form fields as the columns keep them: text "", numbers 0, checkboxes False."""
+    if value is not None:
+        return value
+    return 0 if field == "budget_yuan" else ""
+
+
+def _editable(application: dict) -> None:
+    if application["status"] != "draft":
+        raise ApplicationError(_("申请已提交，不能再修改"))
+
+
+async def save_draft(
+    user: CurrentUser, organization_id: int, version: int, data: dict[str, Any]
+) -> None:
+    state = await current(user, organization_id)
+    application = state["application"]
+    _editable(application)
+    values = {field: _stored(field, data[field]) for field in FORM_FIELDS if field in data}
+    async with write_transaction():
+        await update_versioned(Application, application["id"], version, values)
+        before, after = audit.changes(application, values)
+        await audit.record(user, "application", application["id"], "update", before, after)
+
+
+async def attach(
+    user: CurrentUser,
+    organization_id: int,
+    document: str,
+    data: bytes,
+    name: str,
+    uploads_dir: Path,
+    max_bytes: int,
+) -> None:
+    """Stores a document for the draft; a newer upload of the same kind replaces the older."""
+    if document not in dict(rules.DOCUMENTS):
+        raise ApplicationError(_("未知的材料类型"))
+    state = await current(user, organization_id)
+    application = state["application"]
+    _editable(application)
+    async with write_transaction():
+        try:
+            stored = await files.store_upload(
+                uploads_dir=uploads_dir,
+                max_bytes=max_bytes,
+                data=data,
+                original_name=name,
+                actor=user,
+                allowed=(files.PDF, files.JPEG, files.PNG, files.DOCX),
+                organization_id=organization_id,
+            )
+        except files.UploadError as exc:
+            raise ApplicationError(_(str(exc))) from exc
+        await ApplicationFile.update({ApplicationFile.is_current: False}).where(
+            (ApplicationFile.application == application["id"])
+            & (ApplicationFile.document == document)
+        )
+        await ApplicationFile.insert(
+            ApplicationFile(application=application["id"], document=document, file=stored["id"])
+        )
+        await audit.record(
+            user, "application", application["id"], "attach", after={"document": document}
+        )
+
+
+async def submit(user: CurrentUser, organization_id: int, version: int) -> str:
+    """Submits the complete application: a receipt number, and the organization enters the
+    pipeline at 接受申请. Returns the receipt number."""
+    state = await current(user, organization_id)
+    application, organization = state["application"], state["organization"]
+    _editable(application)
+    if not state["readiness"].ready:
+        raise ApplicationError(_("申请还不完整"), state["readiness"].messages())
+    async with write_transaction():
+        street = await Street.select(Street.code).first()
+        year = local_today().year
+        number = rules.tracking_number(
+            street["code"] if street else "APP", year, await next_value(f"application:{year}")
+        )
+        await update_versioned(
+            Application,
+            application["id"],
+            version,
+            {
+                "status": "submitted",
+                "tracking_number": number,
+                "submitted_at": dt.datetime.now(dt.UTC),
+            },
+        )
+        await audit.record(
+            user, "application", application["id"], "submit", after={"tracking_number": number}
+        )
+        if organization["stage"] is None:
+            facts = Facts(application_ready=True)
+            error = organization_rules.transition_error(None, "apply", user.role, facts)
+            if error:
+                raise ApplicationError(error)
+            await pipeline.move_now(user, organization, "apply", _("申请回执 {n}").format(n=number))
+    return number
+
+
+async def receipt(user: CurrentUser, organization_id: int) -> dict | None:
+    async with read_transaction():
+        organization = await get_organization(user, organization_id)
+        if organization is None:
+            return None
+        row = (
+            await Application.select()
+            .where(
+                (Application.organization == organization_id) & (Application.status == "submitted")
+            )
+            .order_by(Application.id, ascending=False)
+            .first()
+        )
+    if row is None:
+        return None
+    return {
+        "application": row,
+        "organization": organization,
+        "documents": await _documents(row["id"]),
+    }
+
+
+async def register_applicant(data: dict[str, Any]) -> int:
+    """A new organization and its applicant account, together or not at all; returns the
+    user id. Field errors come back as ApplicationError.errors of (field, message)."""
+    from incubator.accounts import service as accounts
+    from incubator.organizations import service as organizations
+
+    errors: dict[str, str] = {}
+    if err := phone_error(data["phone"]):
+        errors["phone"] = err
+    if await organizations.organization_id_by_name(data["organization_name"]):
+        errors["organization_name"] = _("已有同名的社会组织，请联系中心工作人员")
+    if errors:
+        raise ApplicationError(_("请修正表单中的错误"), [f"{k}:{v}" for k, v in errors.items()])
+    async with write_transaction():
+        organization_id = await organizations.create_organization(
+            None,
+            {
+                "name": data["organization_name"],
+                "org_type": "community_org",
+                "registration_status": data["registration_status"],
+                "service_field": data["service_field"],
+                "community_id": data.get("community_id"),
+                "contact_name": data["display_name"],
+                "contact_phone": data["phone"],
+            },
+        )
+        try:
+            return await accounts.create_user(
+                None,
+                {
+                    "username": data["username"],
+                    "password": data["password"],
+                    "display_name": data["display_name"],
+                    "phone": data["phone"],
+                    "role": "applicant",
+                    "organization_id": organization_id,
+                },
+            )
+        except accounts.AccountError as exc:
+            raise ApplicationError(
+                exc.message, [f"{k}:{v}" for k, v in exc.errors.items()]
+            ) from exc

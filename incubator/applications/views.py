@@ -1,0 +1,196 @@
+"""The application pages (applicant online, or staff for a walk-in) and public registration."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from incubator.accounts import service as accounts
+from incubator.applications import forms, rules, service
+from incubator.applications.service import ApplicationError
+from incubator.core import forms as formlib
+from incubator.core.flash import flash
+from incubator.core.http import form_data, is_upload, see_other, settings_of, user_of
+from incubator.core.i18n import _
+from incubator.core.locking import StaleVersionError
+from incubator.core.roles import ADMIN, APPLICANT, PUBLIC_ROUTE, STAFF, allow
+from incubator.core.web import SESSION_COOKIE, client_ip, set_session_cookie
+from incubator.regions import service as regions
+
+NAV = ()
+APPLICANTS = (ADMIN, STAFF, APPLICANT)
+
+
+class ApplicationController(Controller):
+    path = "/organizations/{organization_id:int}/application"
+    opt = allow(*APPLICANTS)
+
+    async def _state(self, request: Request, organization_id: int) -> dict:
+        try:
+            return await service.current(user_of(request), organization_id)
+        except ApplicationError:
+            raise NotFoundException() from None
+
+    async def _page(
+        self, request: Request, organization_id: int, form=None, status: int = 200, errors=()
+    ) -> Template:
+        state = await self._state(request, organization_id)
+        return Template(
+            "applications/form.html",
+            context={
+                **state,
+                "form": form or formlib.empty(forms.DRAFT, state["application"]),
+                "document_labels": dict(rules.DOCUMENTS),
+                "errors": list(errors),
+                "max_upload_mb": settings_of(request).max_upload_mb,
+            },
+            status_code=status,
+        )
+
+    @get("/")
+    async def show(self, request: Request, organization_id: FromPath[int]) -> Template | Redirect:
+        state = await self._state(request, organization_id)
+        if state["application"]["status"] == "submitted":
+            return see_other(f"/organizations/{organization_id}/application/receipt")
+        return await self._page(request, organization_id)
+
+    @post("/")
+    async def save(self, request: Request, organization_id: FromPath[int]) -> Template | Redirect:
+        await self._state(request, organization_id)
+        data = await form_data(request)
+        form = formlib.bind(forms.DRAFT, data)
+        if form.ok:
+            try:
+                await service.save_draft(
+                    user_of(request), organization_id, form.cleaned["version"], form.cleaned
+                )
+            except ApplicationError as exc:
+                flash(request, exc.message, "error")
+            except StaleVersionError as exc:
+                flash(request, _(exc.message), "error")
+            else:
+                if data.get("action") == "preview":
+                    return see_other(f"/organizations/{organization_id}/application/preview")
+                flash(request, _("草稿已保存，可以随时回来继续填写。"))
+            return see_other(f"/organizations/{organization_id}/application")
+        return await self._page(request, organization_id, form=form, status=400)
+
+    @post("/files")
+    async def upload(self, request: Request, organization_id: FromPath[int]) -> Redirect:
+        await self._state(request, organization_id)  # someone else's: 404 before any upload
+        data = await form_data(request)
+        upload, document = data.get("file"), data.get("document")
+        settings = settings_of(request)
+        if not is_upload(upload) or not upload.filename:
+            flash(request, _("请选择要上传的文件。"), "error")
+        else:
+            try:
+                await service.attach(
+                    user_of(request),
+                    organization_id,
+                    str(document),
+                    await upload.read(),
+                    upload.filename,
+                    settings.uploads_dir,
+                    settings.max_upload_bytes,
+                )
+            except ApplicationError as exc:
+                flash(request, exc.message, "error")
+            else:
+                flash(request, _("材料已上传。"))
+        return see_other(f"/organizations/{organization_id}/application")
+
+    @get("/preview")
+    async def preview(self, request: Request, organization_id: FromPath[int]) -> Template:
+        state = await self._state(request, organization_id)
+        return Template(
+            "applications/preview.html",
+            context={
+                **state,
+                "document_labels": dict(rules.DOCUMENTS),
+                "checklist": rules.CHECKLIST,
+            },
+        )
+
+    @post("/submit")
+    async def submit(self, request: Request, organization_id: FromPath[int]) -> Redirect:
+        await self._state(request, organization_id)
+        data = await form_data(request)
+        try:
+            number = await service.submit(
+                user_of(request), organization_id, int(str(data.get("version") or 0))
+            )
+        except ApplicationError as exc:
+            flash(
+                request,
+                exc.message + (("：" + "；".join(exc.errors)) if exc.errors else ""),
+                "error",
+            )
+            return see_other(f"/organizations/{organization_id}/application/preview")
+        except (StaleVersionError, ValueError):
+            flash(request, _("表单已过期，请刷新页面后重试"), "error")
+            return see_other(f"/organizations/{organization_id}/application/preview")
+        flash(request, _("申请已提交，回执编号 {n}。").format(n=number))
+        return see_other(f"/organizations/{organization_id}/application/receipt")
+
+    @get("/receipt")
+    async def receipt(self, request: Request, organization_id: FromPath[int]) -> Template:
+        data = await service.receipt(user_of(request), organization_id)
+        if data is None:
+            raise NotFoundException()
+        return Template(
+            "applications/receipt.html",
+            context={**data, "document_labels": dict(rules.DOCUMENTS)},
+        )
+
+
+class RegisterController(Controller):
+    path = "/register"
+    opt = PUBLIC_ROUTE
+
+    async def _page(self, form: formlib.Form, status: int = 200) -> Template:
+        communities = [(str(c["id"]), c["name"]) for c in await regions.community_choices()]
+        return Template(
+            "applications/register.html",
+            context={"form": form, "communities": communities},
+            status_code=status,
+        )
+
+    @get("/")
+    async def show(self) -> Template:
+        return await self._page(
+            formlib.empty(forms.REGISTER, {"registration_status": "unregistered"})
+        )
+
+    @post("/")
+    async def register(self, request: Request) -> Template | Redirect:
+        form = formlib.bind(forms.REGISTER, await form_data(request))
+        if form.ok:
+            try:
+                user_id = await service.register_applicant(form.cleaned)
+            except ApplicationError as exc:
+                for item in exc.errors:
+                    field, _sep, message = item.partition(":")
+                    form.add_error(field, message)
+                if not exc.errors:
+                    form.add_error("organization_name", exc.message)
+            else:
+                user = await accounts.session_user(user_id)
+                key = await accounts.start_session(
+                    user,
+                    client_ip(request.scope),
+                    request.headers.get("user-agent", ""),
+                    dt.timedelta(minutes=settings_of(request).session_idle_minutes),
+                    old_key=request.cookies.get(SESSION_COOKIE),
+                )
+                flash(request, _("注册成功，请填写入壳申请。"))
+                response = see_other(f"/organizations/{user.organization_id}/application")
+                return set_session_cookie(response, key, secure=settings_of(request).production)
+        return await self._page(form, status=400)
+
+
+ROUTES = [ApplicationController, RegisterController]
