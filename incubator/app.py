@@ -122,7 +122,9 @@ def create_app(settings: Settings | None = None, extra_routes: Sequence[Any] = (
             # The API authenticates writes with tokens (see RequestContextMiddleware).
             exclude=["^/api/", "^/static/", "^/healthz$"],
         ),
-        template_config=TemplateConfig(instance=template_engine()),
+        template_config=TemplateConfig(
+            instance=template_engine(reload_templates=settings.env == "development")
+        ),
         exception_handlers=exception_handlers(),
         openapi_config=OpenAPIConfig(
             title="社会组织孵化与社区建设管理系统 API",

@@ -78,6 +78,19 @@ class PooledSQLiteEngine(SQLiteEngine):
         finally:
             await connection.close()
 
+    async def _run_in_existing_connection(
+        self,
+        connection: Any,
+        query: str,
+        args: Any = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> Any:
+        # Piccolo re-sends "PRAGMA foreign_keys = 1" before every query in a transaction; our
+        # connections set it once when opened (and SQLite ignores it inside a transaction).
+        async with connection.execute(query, args or []) as cursor:
+            return await cursor.fetchall()
+
     async def close_idle(self) -> None:
         # Each connection owns a non-daemon thread: left open, it would keep the process alive.
         idle, self._idle = self._idle, []

@@ -211,9 +211,11 @@ def _format_datetime(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return str(value)
 
 
-def template_engine() -> JinjaTemplateEngine:
+def template_engine(reload_templates: bool = False) -> JinjaTemplateEngine:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        # Checking every template file's mtime on each render is for development only.
+        auto_reload=reload_templates,
         autoescape=select_autoescape(["html"]),
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
