@@ -12,6 +12,7 @@ from incubator.accounts import forms, service
 from incubator.accounts.service import AccountError, LoginPolicy
 from incubator.core import files
 from incubator.core import forms as formlib
+from incubator.core.auth import CurrentUser
 from incubator.core.flash import flash
 from incubator.core.http import form_data, found, safe_next, see_other, settings_of, user_of
 from incubator.core.i18n import N_, _
@@ -33,8 +34,17 @@ def _policy(request: Request) -> LoginPolicy:
     )
 
 
-def _set_session_cookie(response: Redirect, request: Request, key: str) -> Redirect:
-    return set_session_cookie(response, key, secure=settings_of(request).production)
+async def sign_in(request: Request, user: CurrentUser, then: str) -> Redirect:
+    """A fresh server-side session for this browser (never the old id), and where to go next."""
+    settings = settings_of(request)
+    key = await service.start_session(
+        user,
+        client_ip(request.scope),
+        request.headers.get("user-agent", ""),
+        dt.timedelta(minutes=settings.session_idle_minutes),
+        old_key=request.cookies.get(SESSION_COOKIE),
+    )
+    return set_session_cookie(see_other(then), key, secure=settings.production)
 
 
 class SessionController(Controller):
@@ -67,14 +77,7 @@ class SessionController(Controller):
             except AccountError as exc:
                 error = exc.message
             else:
-                key = await service.start_session(
-                    user,
-                    client_ip(request.scope),
-                    request.headers.get("user-agent", ""),
-                    dt.timedelta(minutes=settings_of(request).session_idle_minutes),
-                    old_key=request.cookies.get(SESSION_COOKIE),
-                )
-                return _set_session_cookie(see_other(next_path), request, key)
+                return await sign_in(request, user, next_path)
         return Template(
             "accounts/login.html",
             context={"form": form, "error": error, "next": next_path},
@@ -130,15 +133,8 @@ class ProfileController(Controller):
                 form.errors.update(exc.errors)
             else:
                 # Every session ended with the change; this browser gets a fresh one.
-                key = await service.start_session(
-                    user,
-                    client_ip(request.scope),
-                    request.headers.get("user-agent", ""),
-                    dt.timedelta(minutes=settings_of(request).session_idle_minutes),
-                    old_key=None,
-                )
                 flash(request, _("密码已修改，其他设备上的登录已失效。"))
-                return _set_session_cookie(see_other("/profile"), request, key)
+                return await sign_in(request, user, "/profile")
         return await self._page(request, status=400, password_form=form)
 
     @post("/tokens")

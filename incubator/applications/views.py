@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from litestar import Controller, Request, get, post
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from incubator.accounts import service as accounts
+from incubator.accounts.views import sign_in
 from incubator.applications import forms, rules, service
 from incubator.applications.service import ApplicationError
 from incubator.core import forms as formlib
@@ -18,7 +17,6 @@ from incubator.core.http import form_data, is_upload, see_other, settings_of, us
 from incubator.core.i18n import _
 from incubator.core.locking import StaleVersionError
 from incubator.core.roles import ADMIN, APPLICANT, PUBLIC_ROUTE, STAFF, allow
-from incubator.core.web import SESSION_COOKIE, client_ip, set_session_cookie
 from incubator.regions import service as regions
 
 NAV = ()
@@ -180,16 +178,10 @@ class RegisterController(Controller):
                     form.add_error("organization_name", exc.message)
             else:
                 user = await accounts.session_user(user_id)
-                key = await accounts.start_session(
-                    user,
-                    client_ip(request.scope),
-                    request.headers.get("user-agent", ""),
-                    dt.timedelta(minutes=settings_of(request).session_idle_minutes),
-                    old_key=request.cookies.get(SESSION_COOKIE),
-                )
                 flash(request, _("注册成功，请填写入壳申请。"))
-                response = see_other(f"/organizations/{user.organization_id}/application")
-                return set_session_cookie(response, key, secure=settings_of(request).production)
+                return await sign_in(
+                    request, user, f"/organizations/{user.organization_id}/application"
+                )
         return await self._page(form, status=400)
 
 
