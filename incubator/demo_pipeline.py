@@ -123,8 +123,9 @@ async def seed_pipeline_demo(uploads_dir: Path) -> int:
                 attachment = pipeline.Attachment(
                     AGREEMENT_PDF, f"{full_name}入驻协议.pdf", uploads_dir, 1024 * 1024
                 )
+            track = ("in_park_12", "in_park_6", "off_park")[added % 3] if step == "admit" else None
             await pipeline.transition(
-                staff, organization_id, version, step, REASONS.get(step, ""), attachment
+                staff, organization_id, version, step, REASONS.get(step, ""), attachment, track
             )
             version += 1
         added += 1

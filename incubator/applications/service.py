@@ -162,7 +162,8 @@ async def submit(user: CurrentUser, organization_id: int, version: int) -> str:
     async with write_transaction():
         street = await Street.select(Street.code).first()
         year = local_today().year
-        number = rules.tracking_number(
+        # A resubmission (after 待补材料) keeps its receipt number.
+        number = application["tracking_number"] or rules.tracking_number(
             street["code"] if street else "APP", year, await next_value(f"application:{year}")
         )
         await update_versioned(

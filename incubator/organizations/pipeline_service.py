@@ -14,6 +14,7 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
+from incubator.applications.tables import Application
 from incubator.core import audit, files
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
@@ -48,7 +49,11 @@ class PipelineError(ValueError):
 
 
 async def gather_facts(
-    organization: dict, *, reason: str = "", has_attachment: bool = False
+    organization: dict,
+    *,
+    reason: str = "",
+    has_attachment: bool = False,
+    track: str | None = None,
 ) -> Facts:
     subject = (SUBJECT, organization["id"])
     screening = await scoring.submitted_summary(subject, "screening")
@@ -70,6 +75,7 @@ async def gather_facts(
         open_blocking_items=blocking,
         has_attachment=has_attachment,
         has_reason=bool(reason.strip()),
+        track=track,
     )
 
 
@@ -101,6 +107,7 @@ async def transition(
     code: str,
     reason: str = "",
     attachment: Attachment | None = None,
+    track: str | None = None,
 ) -> str:
     """Makes the move or raises PipelineError saying what is missing; returns the new stage.
 
@@ -116,7 +123,10 @@ async def transition(
             rule = rules.BY_CODE.get(code)
             wants_file = rule is not None and rule.needs_attachment
             facts = await gather_facts(
-                organization, reason=reason, has_attachment=wants_file and attachment is not None
+                organization,
+                reason=reason,
+                has_attachment=wants_file and attachment is not None,
+                track=track,
             )
             if error := rules.transition_error(organization["stage"], code, actor.role, facts):
                 raise PipelineError(error)
@@ -136,7 +146,7 @@ async def transition(
                     raise PipelineError(_(str(exc))) from exc
                 attachment_id = stored["id"]
                 stored_path = files.storage_path(attachment.uploads_dir, stored["storage_name"])
-            return await _move(actor, organization, version, code, reason, attachment_id)
+            return await _move(actor, organization, version, code, reason, attachment_id, track)
     except Exception:
         if stored_path is not None:
             stored_path.unlink(missing_ok=True)
@@ -161,16 +171,15 @@ async def _move(
     code: str,
     reason: str,
     attachment_id: int | None,
+    track: str | None = None,
 ) -> str:
     """The writes of an allowed transition; the caller holds the transaction."""
     organization_id, stage = organization["id"], organization["stage"]
     target = rules.BY_CODE[code].target
-    await update_versioned(
-        Organization,
-        organization_id,
-        version,
-        {"stage": target, "stage_since": dt.datetime.now(dt.UTC)},
-    )
+    values: dict[str, Any] = {"stage": target, "stage_since": dt.datetime.now(dt.UTC)}
+    if rules.BY_CODE[code].needs_track:
+        values["incubation_track"] = track
+    await update_versioned(Organization, organization_id, version, values)
     await OrganizationEvent.insert(
         OrganizationEvent(
             organization=organization_id,
@@ -185,13 +194,15 @@ async def _move(
     )
     if code == "graduate":
         await _plan_follow_ups(actor, organization)
+    if code == "request_more":
+        await reopen_application(organization_id)
     await audit.record(
         actor,
         "organization",
         organization_id,
         code,
         before={"stage": stage},
-        after={"stage": target, "reason": reason.strip()},
+        after={"stage": target, "reason": reason.strip(), "track": values.get("incubation_track")},
     )
     return target
 
@@ -302,3 +313,17 @@ async def waiting_for_screening(user: CurrentUser) -> list[dict]:
         if summary["count"] < rules.MIN_SCREENING_REVIEWS:
             waiting.append({**row, "reviews": summary["count"]})
     return waiting
+
+
+async def reopen_application(organization_id: int) -> None:
+    """待补材料: the submitted application becomes a draft again for the applicant to complete."""
+    latest = (
+        await Application.select(Application.id)
+        .where(Application.organization == organization_id)
+        .order_by(Application.id, ascending=False)
+        .first()
+    )
+    if latest:
+        await Application.update(
+            {Application.status: "draft", Application.version: Application.version + 1}
+        ).where(Application.id == latest["id"])

@@ -119,6 +119,12 @@ ALL_STATES = STAGES + EXITS
 STAGE_CODES = tuple(code for code, _label in STAGES)
 EXIT_CODES = tuple(code for code, _label in EXITS)
 MIN_SCREENING_REVIEWS = 2
+# 孵化方式: in the center's space for 6 or 12 months, or off-site.
+TRACKS = (
+    ("in_park_6", N_("园内孵化 6 个月")),
+    ("in_park_12", N_("园内孵化 12 个月")),
+    ("off_park", N_("园外孵化")),
+)
 FOLLOW_UP_MONTHS = (3, 6, 12)
 
 
@@ -139,6 +145,7 @@ class Facts:
     has_attachment: bool = False
     has_reason: bool = False
     application_ready: bool = False
+    track: str | None = None
 
 
 @dataclass(frozen=True)
@@ -150,6 +157,7 @@ class Transition:
     roles: frozenset[str]
     needs_reason: bool = False
     needs_attachment: bool = False
+    needs_track: bool = False
     # Extra conditions: (check over the facts, message when it fails).
     checks: tuple[str, ...] = field(default_factory=tuple)
 
@@ -183,7 +191,16 @@ TRANSITIONS = (
         "entry",
         STAFF_ROLES,
         needs_reason=True,
+        needs_track=True,
         checks=("screening_reviewed", "screening_admits"),
+    ),
+    Transition(
+        "request_more",
+        N_("待补材料，退回申请人补充"),
+        ("screening",),
+        "application",
+        STAFF_ROLES,
+        needs_reason=True,
     ),
     Transition(
         "reject",
@@ -291,6 +308,8 @@ def transition_error(stage: str | None, code: str, role: str, facts: Facts) -> s
         )
     if transition.needs_reason and not facts.has_reason:
         return _("请填写“{action}”的理由").format(action=_(transition.label))
+    if transition.needs_track and facts.track not in dict(TRACKS):
+        return _("请选择孵化方式")
     if transition.needs_attachment and not facts.has_attachment:
         return _("请上传盖章的入驻协议扫描件")
     for check in transition.checks:

@@ -43,3 +43,4 @@ class Organization(Tracked, Table, tablename="organization"):
     # Pipeline: None while the organization is only in the registry.
     stage = Varchar(length=16, null=True, default=None, index=True)
     stage_since = Timestamptz(null=True, default=None)
+    incubation_track = Varchar(length=16, null=True, default=None)

@@ -213,6 +213,7 @@ class OrganizationController(Controller):
                 "may_apply": user.role in (ADMIN, STAFF, APPLICANT),
                 "stage_label": rules.stage_label,
                 "stage_choices": rules.STAGES,
+                "tracks": rules.TRACKS,
                 "action_labels": {t.code: t.label for t in rules.TRANSITIONS},
                 "transitions": rules.available(organization["stage"], user.role),
                 "timeline": await pipeline.timeline(organization_id),
@@ -253,8 +254,9 @@ class OrganizationController(Controller):
                 max_bytes=settings.max_upload_bytes,
             )
         try:
+            track = data.get("track") if isinstance(data.get("track"), str) else None
             stage = await pipeline.transition(
-                user, organization_id, version, code, reason, attachment
+                user, organization_id, version, code, reason, attachment, track
             )
         except PipelineError as exc:
             flash(request, exc.message, "error")

@@ -149,3 +149,59 @@ def test_staff_fill_in_an_application_for_a_walk_in_and_others_cannot_see_it(cli
     client.cookies.clear()
     login(client, "assessor")
     assert client.get(f"/organizations/{oid}/application").status_code == 403
+
+
+def submit_complete_application(client):
+    response = register(client)
+    oid = int(re.search(r"/organizations/(\d+)/application", response.headers["location"]).group(1))
+    draft(client, oid)
+    for document in UNREGISTERED_DOCS:
+        upload(client, oid, document)
+    preview = client.get(f"/organizations/{oid}/application/preview").text
+    version = re.search(r'name="version" value="(\d+)"', preview).group(1)
+    post_form(client, f"/organizations/{oid}/application/submit", {"version": version}, page="/")
+    return oid
+
+
+def test_more_material_reopens_the_application_and_the_receipt_number_stays(client, settings):
+    oid = submit_complete_application(client)
+    number = sql(settings, "SELECT tracking_number FROM application WHERE organization = $1", oid)[
+        0
+    ]
+    sql(
+        settings,
+        "UPDATE organization SET address = '祥龙社区', description = '读书会', "
+        "legal_representative = '周书香' WHERE id = $1",
+        oid,
+    )
+    client.cookies.clear()
+    login(client, "staff")
+    for code, reason in (("submit", ""), ("request_more", "项目计划书缺少预算明细")):
+        version = sql(settings, "SELECT version FROM organization WHERE id = $1", oid)[0]["version"]
+        post_form(
+            client,
+            f"/organizations/{oid}/transition",
+            {"code": code, "version": str(version), "reason": reason},
+            page="/",
+        )
+    assert (
+        sql(settings, "SELECT stage FROM organization WHERE id = $1", oid)[0]["stage"]
+        == "application"
+    )
+    assert (
+        sql(settings, "SELECT status FROM application WHERE organization = $1", oid)[0]["status"]
+        == "draft"
+    )
+    client.cookies.clear()
+    login(client, "shuxiang", "reading-together")
+    assert (
+        "申请回执"
+        not in client.get(f"/organizations/{oid}/application", follow_redirects=True).text
+    )
+    preview = client.get(f"/organizations/{oid}/application/preview").text
+    version = re.search(r'name="version" value="(\d+)"', preview).group(1)
+    post_form(client, f"/organizations/{oid}/application/submit", {"version": version}, page="/")
+    again = sql(
+        settings, "SELECT tracking_number, status FROM application WHERE organization = $1", oid
+    )[0]
+    assert again == {"tracking_number": number["tracking_number"], "status": "submitted"}

@@ -15,7 +15,7 @@ def qingniao(settings):
     return sql(settings, "SELECT * FROM organization WHERE name = '青鸟志愿者服务队'")[0]
 
 
-def step(client, oid, code, reason="", files=None, version=None):
+def step(client, oid, code, reason="", files=None, version=None, track="in_park_6"):
     page = client.get(f"/organizations/{oid}").text
     if version is None:
         version = re.search(r'name="version" value="(\d+)"', page).group(1)
@@ -23,6 +23,7 @@ def step(client, oid, code, reason="", files=None, version=None):
         "code": code,
         "version": str(version),
         "reason": reason,
+        "track": track,
         "_csrf_token": csrf_token(client, f"/organizations/{oid}"),
     }
     response = client.post(f"/organizations/{oid}/transition", data=data, files=files)

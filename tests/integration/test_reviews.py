@@ -106,7 +106,13 @@ def test_two_assessors_score_and_staff_admit(client, settings):
     version = sql(settings, "SELECT version FROM organization WHERE id = $1", oid)[0]["version"]
     client.post(
         f"/organizations/{oid}/transition",
-        data={"code": "admit", "version": str(version), "reason": "评分达标", "_csrf_token": token},
+        data={
+            "code": "admit",
+            "version": str(version),
+            "reason": "评分达标",
+            "track": "in_park_12",
+            "_csrf_token": token,
+        },
     )
     assert sql(settings, "SELECT stage FROM organization WHERE id = $1", oid)[0]["stage"] == "entry"
 

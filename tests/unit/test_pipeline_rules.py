@@ -15,6 +15,7 @@ READY = Facts(
     graduation_band="graduate",
     has_attachment=True,
     has_reason=True,
+    track="in_park_6",
 )
 
 
@@ -39,14 +40,20 @@ def test_an_incomplete_application_cannot_go_to_screening():
     ("facts", "message"),
     [
         (
-            Facts(screening_reviews=1, screening_band="admit", has_reason=True),
+            Facts(screening_reviews=1, screening_band="admit", has_reason=True, track="off_park"),
             "至少需要 2 位评审提交筛选评分，目前 1 位",
         ),
         (
-            Facts(screening_reviews=2, screening_band="more_info", has_reason=True),
+            Facts(
+                screening_reviews=2, screening_band="more_info", has_reason=True, track="off_park"
+            ),
             "筛选评分均分未达到录取档次",
         ),
-        (Facts(screening_reviews=2, screening_band="admit"), "请填写“录取入壳”的理由"),
+        (
+            Facts(screening_reviews=2, screening_band="admit", track="off_park"),
+            "请填写“录取入壳”的理由",
+        ),
+        (Facts(screening_reviews=2, screening_band="admit", has_reason=True), "请选择孵化方式"),
     ],
 )
 def test_admission_needs_two_reviews_an_admitting_mean_and_a_reason(facts, message):
@@ -98,6 +105,7 @@ def test_exits_are_final():
                 open_blocking_items=st.integers(0, 2),
                 has_attachment=st.booleans(),
                 has_reason=st.booleans(),
+                track=st.sampled_from([None, "in_park_6", "off_park", "bogus"]),
             ),
         ),
         max_size=40,
@@ -114,6 +122,7 @@ def test_random_sequences_never_reach_a_forbidden_state(steps):
             assert facts.has_reason
         if t.target == "entry":
             assert facts.screening_reviews >= 2 and facts.screening_band == "admit"
+            assert facts.track in ("in_park_6", "in_park_12", "off_park")
         if t.target == "follow_up":
             assert facts.graduation_band == "graduate" and facts.open_blocking_items == 0
         if t.target == "incubation" and stage == "entry":
@@ -121,3 +130,11 @@ def test_random_sequences_never_reach_a_forbidden_state(steps):
         assert not rules.is_exit(stage)  # nothing ever leaves an exit
         stage = t.target
         assert stage in dict(rules.ALL_STATES)
+
+
+def test_screening_can_send_an_application_back_for_more_material():
+    assert (
+        error("screening", "request_more", facts=Facts())
+        == "请填写“待补材料，退回申请人补充”的理由"
+    )
+    assert error("screening", "request_more", facts=Facts(has_reason=True)) is None
