@@ -33,6 +33,8 @@ from incubator.core.web import (
 )
 from incubator.home import my_work
 from incubator.home import views as home_views
+from incubator.notifications import service as notifications
+from incubator.notifications import views as notification_views
 from incubator.organizations import views as organization_views
 from incubator.regions import views as region_views
 from incubator.reviews import views as review_views
@@ -58,6 +60,7 @@ MODULES = (
     workitem_views,
     scoring_views,
     account_views,
+    notification_views,
     audit_views,
     file_views,
     api_views,
@@ -75,13 +78,16 @@ async def _database(app: Litestar) -> AsyncIterator[None]:
     engine = db.bind_engine(db.engine_from_url(settings.database_url))
     await db.prepare_database(engine)
     await db.open_pool(engine, settings.db_pool_size)
-    purger = asyncio.create_task(_purge_sessions_forever())
+    tasks = [asyncio.create_task(_purge_sessions_forever())]
+    if settings.smtp_host:
+        tasks.append(asyncio.create_task(notifications.email_forever(settings)))
     try:
         yield
     finally:
-        purger.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await purger
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await db.close_pool(engine)
 
 

@@ -7,6 +7,7 @@ from piccolo.conf.apps import AppConfig
 from incubator.accounts.tables import ApiToken, LoginAttempt, User, UserSession
 from incubator.applications.tables import Application, ApplicationFile
 from incubator.core.tables import AuditLog, Counter, StoredFile
+from incubator.notifications.tables import Notification
 from incubator.organizations.tables import Organization
 from incubator.organizations.timeline import OrganizationEvent
 from incubator.regions.tables import Community, Grid, Street
@@ -33,6 +34,7 @@ APP_CONFIG = AppConfig(
         Counter,
         Application,
         ApplicationFile,
+        Notification,
         WorkItem,
         WorkItemEvent,
         Rubric,

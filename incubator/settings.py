@@ -40,6 +40,13 @@ class Settings:
     login_window_minutes: int = 15
     # Reverse proxies whose X-Forwarded-For is believed (the client address for throttling).
     forwarded_allow_ips: str = "127.0.0.1"
+    # Notification e-mail; off while smtp_host is empty.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_from: str = ""
+    smtp_starttls: bool = False
 
     @property
     def production(self) -> bool:
@@ -153,4 +160,20 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             env, "INCUBATOR_LOGIN_MAX_FAILURES_PER_ADDRESS", 20, 1, 10_000
         ),
         forwarded_allow_ips=env.get("INCUBATOR_FORWARDED_ALLOW_IPS") or "127.0.0.1",
+        **_smtp(env),
     )
+
+
+def _smtp(env: Mapping[str, str]) -> dict:
+    host = env.get("INCUBATOR_SMTP_HOST", "")
+    sender = env.get("INCUBATOR_SMTP_FROM", "")
+    if host and "@" not in sender:
+        raise SettingsError("设置了 INCUBATOR_SMTP_HOST 时，INCUBATOR_SMTP_FROM 必须是发件邮箱地址")
+    return {
+        "smtp_host": host,
+        "smtp_port": _int(env, "INCUBATOR_SMTP_PORT", 25, 1, 65535),
+        "smtp_user": env.get("INCUBATOR_SMTP_USER", ""),
+        "smtp_password": env.get("INCUBATOR_SMTP_PASSWORD", ""),
+        "smtp_from": sender,
+        "smtp_starttls": env.get("INCUBATOR_SMTP_STARTTLS", "") in ("1", "true", "yes"),
+    }

@@ -11,6 +11,7 @@ from incubator.core.http import form_data, safe_next, see_other, settings_of, us
 from incubator.core.i18n import N_, local_today
 from incubator.core.nav import NavItem
 from incubator.core.roles import ALL_ROLES, PUBLIC_ROUTE, allow_signed_in
+from incubator.notifications import service as notifications
 from incubator.organizations import service as organizations
 from incubator.regions import service as regions
 from incubator.settings import LANGUAGES
@@ -33,6 +34,8 @@ class HomeController(Controller):
             "my_community": await regions.get_community(user, user.community_id)
             if user.community_id
             else None,
+            # Only applicants receive notifications so far: no query for the other roles.
+            "unread": await notifications.unread_count(user) if user.role == "applicant" else 0,
         }
         return Template("home/index.html", context=context)
 

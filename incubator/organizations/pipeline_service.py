@@ -22,6 +22,7 @@ from incubator.core.http import int_or_none
 from incubator.core.i18n import LOCAL_TZ, N_, _, local_today
 from incubator.core.locking import update_versioned
 from incubator.core.scoping import where_all
+from incubator.notifications import service as notifications
 from incubator.organizations import rules
 from incubator.organizations.rules import Facts
 from incubator.organizations.service import get_organization, organization_scope
@@ -196,6 +197,12 @@ async def _move(
         await _plan_follow_ups(actor, organization)
     if code == "request_more":
         await reopen_application(organization_id)
+    await notifications.notify_organization(
+        organization_id,
+        _("{name}：{stage}").format(name=organization["name"], stage=_(rules.stage_label(target))),
+        "\n".join(part for part in (_(rules.STAGE_GUIDE.get(target, "")), reason.strip()) if part),
+        f"/organizations/{organization_id}",
+    )
     await audit.record(
         actor,
         "organization",

@@ -128,6 +128,21 @@ TRACKS = (
 FOLLOW_UP_MONTHS = (3, 6, 12)
 
 
+# What each stage means for the applicant, in plain words, and what they should do next.
+STAGE_GUIDE = {
+    None: N_("尚未提交入壳申请。请填写入壳申请并上传所需材料。"),
+    "application": N_("申请已受理。中心将核对材料，资料齐全后转入筛选评估。"),
+    "screening": N_("正在筛选评估。评审将对您的申请打分，请保持电话畅通，可能安排面谈或实地走访。"),
+    "entry": N_("已录取入壳。请与中心签订入驻协议，并提交盖章的协议扫描件。"),
+    "incubation": N_("正在孵化。请按孵化计划推进各项节点，按时提交报告和服务记录。"),
+    "graduation": N_("正在进行出壳评估。请完成交接事项并提交总结报告。"),
+    "follow_up": N_("已出壳。中心将在出壳后 3、6、12 个月回访，了解组织发展情况。"),
+    "rejected": N_("本次申请未通过筛选。欢迎完善方案后参加下一批次招募。"),
+    "withdrawn": N_("申请已撤回或已退出孵化。"),
+    "terminated": N_("孵化已终止。如有疑问请联系中心工作人员。"),
+}
+
+
 def stage_label(code: str | None) -> str:
     return dict(ALL_STATES).get(code or "", N_("未进入孵化"))
 

@@ -214,6 +214,7 @@ class OrganizationController(Controller):
                 "stage_label": rules.stage_label,
                 "stage_choices": rules.STAGES,
                 "tracks": rules.TRACKS,
+                "stage_guide": rules.STAGE_GUIDE,
                 "action_labels": {t.code: t.label for t in rules.TRANSITIONS},
                 "transitions": rules.available(organization["stage"], user.role),
                 "timeline": await pipeline.timeline(organization_id),

@@ -65,3 +65,17 @@ def test_a_data_dir_that_is_a_file_is_refused(tmp_path):
     f.write_text("x")
     with pytest.raises(SettingsError, match="INCUBATOR_DATA_DIR"):
         load_settings({"INCUBATOR_DATA_DIR": str(f)})
+
+
+def test_smtp_needs_a_sender_address(tmp_path):
+    with pytest.raises(SettingsError, match="INCUBATOR_SMTP_FROM"):
+        load_settings(env(tmp_path, INCUBATOR_SMTP_HOST="mail.local"))
+    s = load_settings(
+        env(
+            tmp_path,
+            INCUBATOR_SMTP_HOST="mail.local",
+            INCUBATOR_SMTP_FROM="a@b.cn",
+            INCUBATOR_SMTP_PORT="587",
+        )
+    )
+    assert (s.smtp_host, s.smtp_port, s.smtp_from) == ("mail.local", 587, "a@b.cn")

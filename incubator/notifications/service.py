@@ -1,0 +1,99 @@
+"""Notifications: written in the transaction of the change they announce; e-mailed afterwards
+by a background sender when SMTP is configured (a mail server being down never blocks a page)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import smtplib
+from email.message import EmailMessage
+
+import anyio.to_thread
+
+from incubator.accounts.tables import User
+from incubator.core.auth import CurrentUser
+from incubator.notifications.tables import Notification
+from incubator.settings import Settings
+
+log = logging.getLogger("incubator.notifications")
+
+
+async def notify_organization(organization_id: int, title: str, body: str, link: str) -> int:
+    """One notification for every active applicant account of the organization."""
+    users = await User.select(User.id).where(
+        (User.organization == organization_id) & User.is_active.eq(True)
+    )
+    if users:
+        await Notification.insert(
+            *(Notification(user=u["id"], title=title[:200], body=body, link=link) for u in users)
+        )
+    return len(users)
+
+
+async def unread_count(user: CurrentUser) -> int:
+    return await Notification.count().where(
+        (Notification.user == user.id) & Notification.read_at.is_null()
+    )
+
+
+async def recent(user: CurrentUser, limit: int = 100) -> list[dict]:
+    return (
+        await Notification.select()
+        .where(Notification.user == user.id)
+        .order_by(Notification.id, ascending=False)
+        .limit(limit)
+    )
+
+
+async def mark_all_read(user: CurrentUser) -> None:
+    await Notification.update({Notification.read_at: dt.datetime.now(dt.UTC)}).where(
+        (Notification.user == user.id) & Notification.read_at.is_null()
+    )
+
+
+def _send(settings: Settings, to: str, subject: str, body: str) -> None:
+    message = EmailMessage()
+    message["From"] = settings.smtp_from
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
+        if settings.smtp_starttls:
+            smtp.starttls()
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password)
+        smtp.send_message(message)
+
+
+async def send_pending_emails(settings: Settings, base_url: str = "") -> int:
+    """E-mails notifications not yet sent to users who have an address; returns how many."""
+    rows = await Notification.select(
+        Notification.id,
+        Notification.title,
+        Notification.body,
+        Notification.link,
+        Notification.user.email.as_alias("email"),
+    ).where(Notification.emailed_at.is_null() & (Notification.user.email != ""))
+    sent = 0
+    for row in rows:
+        text = f"{row['body']}\n\n{base_url}{row['link']}".strip()
+        try:
+            await anyio.to_thread.run_sync(_send, settings, row["email"], row["title"], text)
+        except (OSError, smtplib.SMTPException):
+            log.exception("sending notification %s failed; will retry", row["id"])
+            break
+        await Notification.update({Notification.emailed_at: dt.datetime.now(dt.UTC)}).where(
+            Notification.id == row["id"]
+        )
+        sent += 1
+    return sent
+
+
+async def email_forever(settings: Settings, interval_s: int = 60) -> None:
+    while True:
+        try:
+            await send_pending_emails(settings)
+        except Exception:  # the sender must never stop the app
+            log.exception("notification e-mail round failed")
+        await asyncio.sleep(interval_s)

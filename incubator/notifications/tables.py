@@ -1,0 +1,17 @@
+"""In-app notifications (and their e-mail copies, when SMTP is configured)."""
+
+from piccolo.columns import ForeignKey, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from incubator.accounts.tables import User
+
+
+class Notification(Table, tablename="notification"):
+    user = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    title = Varchar(length=200)
+    body = Text(default="")
+    link = Varchar(length=300, default="")
+    read_at = Timestamptz(null=True, default=None)
+    emailed_at = Timestamptz(null=True, default=None)
