@@ -334,3 +334,27 @@ async def reopen_application(organization_id: int) -> None:
         await Application.update(
             {Application.status: "draft", Application.version: Application.version + 1}
         ).where(Application.id == latest["id"])
+
+
+async def add_note(actor: CurrentUser, organization_id: int, kind: str, text: str) -> None:
+    """A consultation, interview, site visit or coaching session on the timeline."""
+    if kind not in dict(rules.NOTE_KINDS):
+        raise PipelineError(_("请选择记录类型"))
+    if not text.strip():
+        raise PipelineError(_("请填写记录内容"))
+    async with write_transaction():
+        organization = await get_organization(actor, organization_id)
+        if organization is None:
+            raise PipelineError(_("社会组织不存在"))
+        await OrganizationEvent.insert(
+            OrganizationEvent(
+                organization=organization_id,
+                actor=actor.id,
+                actor_name=actor.name,
+                action=kind,
+                from_stage=organization["stage"],
+                to_stage=organization["stage"],
+                reason=text.strip()[:5000],
+            )
+        )
+        await audit.record(actor, "organization", organization_id, "note", after={"kind": kind})

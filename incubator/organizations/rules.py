@@ -143,6 +143,16 @@ STAGE_GUIDE = {
 }
 
 
+# Entries people add to the timeline besides stage changes.
+NOTE_KINDS = (
+    ("consultation", N_("咨询指导")),
+    ("interview", N_("面谈")),
+    ("site_visit", N_("实地走访")),
+    ("coaching", N_("辅导")),
+    ("note", N_("备注")),
+)
+
+
 def stage_label(code: str | None) -> str:
     return dict(ALL_STATES).get(code or "", N_("未进入孵化"))
 

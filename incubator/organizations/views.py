@@ -51,7 +51,7 @@ NAV = (
     NavItem(N_("社会组织"), "/organizations", frozenset(ALL_ROLES), order=100),
 )
 
-audit.label_actions({t.code: t.label for t in rules.TRANSITIONS})
+audit.label_actions({t.code: t.label for t in rules.TRANSITIONS} | {"note": N_("添加记录")})
 
 CHOICES = {
     "org_types": rules.ORG_TYPES,
@@ -215,7 +215,10 @@ class OrganizationController(Controller):
                 "stage_choices": rules.STAGES,
                 "tracks": rules.TRACKS,
                 "stage_guide": rules.STAGE_GUIDE,
-                "action_labels": {t.code: t.label for t in rules.TRANSITIONS},
+                "action_labels": {t.code: t.label for t in rules.TRANSITIONS}
+                | dict(rules.NOTE_KINDS),
+                "note_kinds": rules.NOTE_KINDS,
+                "may_note": user.role in (ADMIN, STAFF, ASSESSOR, COMMUNITY),
                 "transitions": rules.available(organization["stage"], user.role),
                 "timeline": await pipeline.timeline(organization_id),
                 "work_items": [
@@ -266,6 +269,20 @@ class OrganizationController(Controller):
         else:
             flash(request, _("已进入“{stage}”阶段。").format(stage=_(rules.stage_label(stage))))
         return see_other(back)
+
+    @post("/{organization_id:int}/notes", opt=allow(ADMIN, STAFF, ASSESSOR, COMMUNITY))
+    async def add_note(self, request: Request, organization_id: FromPath[int]) -> Redirect:
+        data = await form_data(request)
+        text = data.get("text") if isinstance(data.get("text"), str) else ""
+        try:
+            await pipeline.add_note(
+                user_of(request), organization_id, str(data.get("kind") or ""), text
+            )
+        except PipelineError as exc:
+            flash(request, exc.message, "error")
+        else:
+            flash(request, _("记录已添加到时间线。"))
+        return see_other(f"/organizations/{organization_id}#timeline")
 
     @get("/{organization_id:int}/edit", opt=allow(*EDITORS))
     async def edit(self, request: Request, organization_id: FromPath[int]) -> Template:

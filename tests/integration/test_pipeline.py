@@ -219,3 +219,32 @@ def test_the_pipeline_demo_reaches_every_stage_and_exit_through_the_services(bou
     assert {code for code, _label in rules.ALL_STATES} <= stages
     assert len(sql(bound, "SELECT id FROM work_item WHERE kind = 'follow_up'")) == 9
     assert len(list((tmp_path / "uploads").rglob("*.pdf"))) == 10
+
+
+def test_consultations_interviews_and_visits_go_on_the_timeline(client, settings):
+    oid = qingniao(settings)["id"]
+    login(client, "staff")
+    post_form(
+        client,
+        f"/organizations/{oid}/notes",
+        {"kind": "consultation", "text": "咨询登记备案流程"},
+        page="/",
+    )
+    refused = post_form(
+        client, f"/organizations/{oid}/notes", {"kind": "interview", "text": " "}, page="/"
+    )
+    assert "请填写记录内容" in client.get(refused.headers["location"]).text
+    page = client.get(f"/organizations/{oid}").text
+    assert "咨询指导" in page and "咨询登记备案流程" in page
+    assert sql(settings, "SELECT stage, version FROM organization WHERE id = $1", oid)[0] == {
+        "stage": None,
+        "version": 1,
+    }
+    client.cookies.clear()
+    login(client, "qingniao")
+    assert (
+        post_form(
+            client, f"/organizations/{oid}/notes", {"kind": "note", "text": "x"}, page="/"
+        ).status_code
+        == 403
+    )
