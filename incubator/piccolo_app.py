@@ -5,7 +5,7 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from incubator.accounts.tables import ApiToken, LoginAttempt, User, UserSession
-from incubator.applications.tables import Application, ApplicationFile
+from incubator.applications.tables import Application, ApplicationFile, RecruitmentRound
 from incubator.core.tables import AuditLog, Counter, StoredFile
 from incubator.notifications.tables import Notification
 from incubator.organizations.tables import Organization
@@ -32,6 +32,7 @@ APP_CONFIG = AppConfig(
         AuditLog,
         StoredFile,
         Counter,
+        RecruitmentRound,
         Application,
         ApplicationFile,
         Notification,

@@ -44,3 +44,12 @@ REGISTER = (
     Field("username", N_("用户名"), required=True, max_length=64),
     Field("password", N_("密码"), required=True, kind="password", max_length=MAX_LENGTH),
 )
+
+ROUND = (
+    Field("name", N_("批次名称"), required=True, max_length=100),
+    Field("opens_on", N_("开始日期"), required=True, kind="date"),
+    Field("closes_on", N_("截止日期"), required=True, kind="date"),
+    Field("quota", N_("名额"), required=True, kind="int", low=1, high=1000),
+    Field("notes", N_("说明"), kind="textarea", max_length=2000),
+    Field("version", N_("版本"), kind="int", low=1),
+)

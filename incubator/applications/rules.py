@@ -65,3 +65,18 @@ def readiness(registration_status: str, application: dict, documents: set[str]) 
 
 def tracking_number(street_code: str, year: int, sequence: int) -> str:
     return f"{street_code}-{year}-{sequence:04d}"
+
+
+def round_errors(opens_on: object, closes_on: object, quota: int | None) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if opens_on and closes_on and closes_on < opens_on:  # type: ignore[operator]
+        errors["closes_on"] = _("截止日期不能早于开始日期")
+    if quota is not None and quota < 1:
+        errors["quota"] = _("名额至少为 1")
+    return errors
+
+
+def open_round(rounds: list[dict], today: object) -> dict | None:
+    """The round taking applications today (the one closing first if several overlap)."""
+    current = [r for r in rounds if r["opens_on"] <= today <= r["closes_on"]]  # type: ignore[operator]
+    return min(current, key=lambda r: r["closes_on"]) if current else None

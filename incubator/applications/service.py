@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from incubator.applications import rules
+from incubator.applications import rounds, rules
 from incubator.applications.tables import Application, ApplicationFile
 from incubator.core import audit, files
 from incubator.core.auth import CurrentUser
@@ -160,6 +160,12 @@ async def submit(user: CurrentUser, organization_id: int, version: int) -> str:
     if not state["readiness"].ready:
         raise ApplicationError(_("申请还不完整"), state["readiness"].messages())
     async with write_transaction():
+        try:
+            joined = await rounds.round_for_submission(
+                local_today(), by_staff=user.role in ("admin", "staff")
+            )
+        except rounds.RoundError as exc:
+            raise ApplicationError(exc.message) from exc
         street = await Street.select(Street.code).first()
         year = local_today().year
         # A resubmission (after 待补材料) keeps its receipt number.
@@ -174,6 +180,7 @@ async def submit(user: CurrentUser, organization_id: int, version: int) -> str:
                 "status": "submitted",
                 "tracking_number": number,
                 "submitted_at": dt.datetime.now(dt.UTC),
+                "round": application["round"] or (joined["id"] if joined else None),
             },
         )
         await audit.record(

@@ -2,6 +2,7 @@
 
 from piccolo.columns import (
     Boolean,
+    Date,
     ForeignKey,
     Integer,
     OnDelete,
@@ -16,8 +17,21 @@ from incubator.core.tables import StoredFile
 from incubator.organizations.tables import Organization
 
 
+class RecruitmentRound(Tracked, Table, tablename="recruitment_round"):
+    """招募批次: when applications are taken, for how many places, in which fields."""
+
+    name = Varchar(length=100, unique=True)
+    opens_on = Date()
+    closes_on = Date()
+    quota = Integer(default=0)
+    # Comma-separated service-field codes (organizations.rules.SERVICE_FIELDS); empty = any.
+    target_fields = Varchar(length=300, default="")
+    notes = Text(default="")
+
+
 class Application(Tracked, Table, tablename="application"):
     organization = ForeignKey(Organization, on_delete=OnDelete.restrict, null=False)
+    round = ForeignKey(RecruitmentRound, on_delete=OnDelete.restrict, null=True)
     status = Varchar(length=16, default="draft", index=True)  # draft | submitted
     # Printed on the receipt: 街道代码-年份-序号, given at submission, never reused.
     tracking_number = Varchar(length=32, null=True, default=None, unique=True)

@@ -9,17 +9,19 @@ from litestar.response import Redirect, Template
 
 from incubator.accounts import service as accounts
 from incubator.accounts.views import sign_in
-from incubator.applications import forms, rules, service
+from incubator.applications import forms, rounds, rules, service
 from incubator.applications.service import ApplicationError
 from incubator.core import forms as formlib
 from incubator.core.flash import flash
-from incubator.core.http import form_data, is_upload, see_other, settings_of, user_of
-from incubator.core.i18n import _
+from incubator.core.http import form_data, form_list, is_upload, see_other, settings_of, user_of
+from incubator.core.i18n import N_, _
 from incubator.core.locking import StaleVersionError
+from incubator.core.nav import NavItem
 from incubator.core.roles import ADMIN, APPLICANT, PUBLIC_ROUTE, STAFF, allow
+from incubator.organizations import rules as organization_rules
 from incubator.regions import service as regions
 
-NAV = ()
+NAV = (NavItem(N_("招募批次"), "/rounds", frozenset({ADMIN, STAFF}), order=92),)
 APPLICANTS = (ADMIN, STAFF, APPLICANT)
 
 
@@ -185,4 +187,76 @@ class RegisterController(Controller):
         return await self._page(form, status=400)
 
 
-ROUTES = [ApplicationController, RegisterController]
+class RoundController(Controller):
+    path = "/rounds"
+    opt = allow(ADMIN, STAFF)
+
+    async def _form(self, form: formlib.Form, round_row: dict | None, chosen, status=200):
+        return Template(
+            "applications/round_form.html",
+            context={
+                "form": form,
+                "round": round_row,
+                "fields": organization_rules.SERVICE_FIELDS,
+                "chosen": set(chosen),
+            },
+            status_code=status,
+        )
+
+    @get("/")
+    async def index(self) -> Template:
+        return Template(
+            "applications/rounds.html",
+            context={
+                "rounds": await rounds.list_rounds(),
+                "field_labels": dict(organization_rules.SERVICE_FIELDS),
+            },
+        )
+
+    @get("/new")
+    async def new(self) -> Template:
+        return await self._form(formlib.empty(forms.ROUND), None, [])
+
+    @get("/{round_id:int}")
+    async def edit(self, round_id: FromPath[int]) -> Template:
+        row = await rounds.get_round(round_id)
+        if row is None:
+            raise NotFoundException()
+        chosen = [f for f in row["target_fields"].split(",") if f]
+        return await self._form(formlib.empty(forms.ROUND, row), row, chosen)
+
+    @post("/new")
+    async def create(self, request: Request) -> Template | Redirect:
+        return await self._save(request, None)
+
+    @post("/{round_id:int}")
+    async def update(self, request: Request, round_id: FromPath[int]) -> Template | Redirect:
+        return await self._save(request, round_id)
+
+    async def _save(self, request: Request, round_id: int | None) -> Template | Redirect:
+        form = formlib.bind(forms.ROUND, await form_data(request))
+        valid_fields = dict(organization_rules.SERVICE_FIELDS)
+        chosen = [f for f in await form_list(request, "target_fields") if f in valid_fields]
+        row = await rounds.get_round(round_id) if round_id is not None else None
+        if round_id is not None and row is None:
+            raise NotFoundException()
+        if form.ok:
+            try:
+                await rounds.save_round(
+                    user_of(request),
+                    {**form.cleaned, "target_fields": chosen},
+                    round_id,
+                    form.cleaned["version"],
+                )
+            except rounds.RoundError as exc:
+                form.errors.update(exc.errors)
+            except StaleVersionError as exc:
+                flash(request, _(exc.message), "error")
+                return see_other(f"/rounds/{round_id}")
+            else:
+                flash(request, _("招募批次已保存。"))
+                return see_other("/rounds")
+        return await self._form(form, row, chosen, status=400)
+
+
+ROUTES = [ApplicationController, RegisterController, RoundController]

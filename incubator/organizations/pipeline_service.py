@@ -262,6 +262,12 @@ async def board(user: CurrentUser, filters: dict[str, str]) -> list[dict[str, An
         clauses.append(Organization.community == int(community))
     if filters.get("service_field"):
         clauses.append(Organization.service_field == filters["service_field"])
+    round_id = int_or_none(filters.get("round"))
+    if round_id is not None:
+        in_round = await Application.select(Application.organization).where(
+            Application.round == round_id
+        )
+        clauses.append(Organization.id.is_in([r["organization"] for r in in_round] or [-1]))
     year = int_or_none(filters.get("year"))
     if year is not None and 2000 <= year <= 2100:
         start = dt.datetime(year, 1, 1, tzinfo=LOCAL_TZ)

@@ -8,6 +8,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from incubator.applications import rounds
 from incubator.core import audit
 from incubator.core import forms as formlib
 from incubator.core.flash import flash
@@ -74,7 +75,7 @@ class PipelineController(Controller):
     async def board(self, request: Request) -> Template:
         filters = {
             k: request.query_params.get(k, "").strip()
-            for k in ("community", "service_field", "year")
+            for k in ("round", "community", "service_field", "year")
         }
         columns = await pipeline.board(user_of(request), filters)
         communities = [(str(c["id"]), c["name"]) for c in await regions.community_choices()]
@@ -87,6 +88,7 @@ class PipelineController(Controller):
                 "communities": communities,
                 "fields": rules.SERVICE_FIELDS,
                 "years": [(str(y), str(y)) for y in range(this_year, this_year - 6, -1)],
+                "rounds": [(str(r["id"]), r["name"]) for r in await rounds.list_rounds()],
                 "stage_codes": rules.STAGE_CODES,
             },
         )
