@@ -47,3 +47,20 @@ FILTERS = (
     "archived",
 )
 SORTS = ("name", "registration_date", "created_at")
+
+PLAN_ITEM = (
+    Field(
+        "kind",
+        N_("事项类型"),
+        required=True,
+        kind="choice",
+        choices=[
+            ("milestone", N_("孵化计划节点")),
+            ("report", N_("报告与交接")),
+            ("registration_assist", N_("登记协助")),
+            ("follow_up", N_("跟踪回访")),
+        ],
+    ),
+    Field("title", N_("事项标题"), required=True, max_length=200),
+    Field("due_date", N_("办理期限"), kind="date"),
+)

@@ -197,6 +197,8 @@ async def _move(
         await _plan_follow_ups(actor, organization)
     if code == "request_more":
         await reopen_application(organization_id)
+    if code in ("terminate", "withdraw") and stage in ("entry", "incubation", "graduation"):
+        await _plan_handover(actor, organization)
     await notifications.notify_organization(
         organization_id,
         _("{name}：{stage}").format(name=organization["name"], stage=_(rules.stage_label(target))),
@@ -212,6 +214,50 @@ async def _move(
         after={"stage": target, "reason": reason.strip(), "track": values.get("incubation_track")},
     )
     return target
+
+
+HANDOVER_DAYS = 15
+
+
+async def _plan_handover(actor: CurrentUser, organization: dict) -> None:
+    """退驻: the space, keys and records are handed back within 15 days."""
+    await workitems.create_item(
+        actor,
+        kind="report",
+        title=_("{name}退驻交接").format(name=organization["name"]),
+        due_date=local_today() + dt.timedelta(days=HANDOVER_DAYS),
+        owner_id=actor.id,
+        subject=(SUBJECT, organization["id"]),
+        community_id=organization["community"],
+        organization_id=organization["id"],
+    )
+
+
+# The items staff plan for an organization from its page.
+PLANNED_KINDS = ("milestone", "report", "registration_assist", "follow_up")
+
+
+async def plan_item(
+    actor: CurrentUser, organization_id: int, kind: str, title: str, due_date: dt.date | None
+) -> int:
+    if kind not in PLANNED_KINDS:
+        raise PipelineError(_("未知的事项类型"))
+    organization = await get_organization(actor, organization_id)
+    if organization is None:
+        raise PipelineError(_("社会组织不存在"))
+    try:
+        return await workitems.create_item(
+            actor,
+            kind=kind,
+            title=title,
+            due_date=due_date,
+            owner_id=actor.id,
+            subject=(SUBJECT, organization_id),
+            community_id=organization["community"],
+            organization_id=organization_id,
+        )
+    except workitems.WorkItemError as exc:
+        raise PipelineError(exc.message) from exc
 
 
 async def _plan_follow_ups(actor: CurrentUser, organization: dict) -> None:

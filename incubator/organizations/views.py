@@ -221,6 +221,8 @@ class OrganizationController(Controller):
                 | dict(rules.NOTE_KINDS),
                 "note_kinds": rules.NOTE_KINDS,
                 "may_note": user.role in (ADMIN, STAFF, ASSESSOR, COMMUNITY),
+                "plan_form": formlib.empty(forms.PLAN_ITEM, {"kind": "milestone"}),
+                "may_plan": user.role in (ADMIN, STAFF),
                 "transitions": rules.available(organization["stage"], user.role),
                 "timeline": await pipeline.timeline(organization_id),
                 "work_items": [
@@ -285,6 +287,27 @@ class OrganizationController(Controller):
         else:
             flash(request, _("记录已添加到时间线。"))
         return see_other(f"/organizations/{organization_id}#timeline")
+
+    @post("/{organization_id:int}/items", opt=allow(ADMIN, STAFF))
+    async def plan_item(self, request: Request, organization_id: FromPath[int]) -> Redirect:
+        """A milestone of the incubation plan, a report, registration help or a visit."""
+        form = formlib.bind(forms.PLAN_ITEM, await form_data(request))
+        if form.ok:
+            try:
+                await pipeline.plan_item(
+                    user_of(request),
+                    organization_id,
+                    form.cleaned["kind"],
+                    form.cleaned["title"],
+                    form.cleaned["due_date"],
+                )
+            except PipelineError as exc:
+                flash(request, exc.message, "error")
+            else:
+                flash(request, _("事项已创建。"))
+        else:
+            flash(request, "；".join(form.errors.values()), "error")
+        return see_other(f"/organizations/{organization_id}")
 
     @get("/{organization_id:int}/edit", opt=allow(*EDITORS))
     async def edit(self, request: Request, organization_id: FromPath[int]) -> Template:

@@ -227,3 +227,27 @@ def _review_kind(code: str, label: str) -> Kind:
 SCREENING_REVIEW = _review_kind("screening_review", N_("筛选评审"))
 MIDTERM_REVIEW = _review_kind("midterm_review", N_("中期评估"))
 GRADUATION_REVIEW = _review_kind("graduation_review", N_("出壳评估评审"))
+
+REGISTRATION_ASSIST = register(
+    Kind(
+        code="registration_assist",
+        label=N_("登记协助"),
+        statuses=(
+            ("name_approval", N_("名称核准")),
+            ("materials", N_("准备登记材料")),
+            ("registered", N_("已取得登记证书")),
+            ("filed", N_("已备案")),
+            ("stopped", N_("暂停办理")),
+        ),
+        initial="name_approval",
+        moves={
+            "name_approval": frozenset({"materials", "stopped"}),
+            "materials": frozenset({"registered", "filed", "stopped"}),
+            "stopped": frozenset({"name_approval", "materials"}),
+        },
+        movers={
+            "registered": frozenset({"admin", "staff"}),
+            "filed": frozenset({"admin", "staff"}),
+        },
+    )
+)

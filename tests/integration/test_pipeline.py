@@ -248,3 +248,35 @@ def test_consultations_interviews_and_visits_go_on_the_timeline(client, settings
         ).status_code
         == 403
     )
+
+
+def test_planned_milestones_block_graduation_until_done_and_exits_plan_a_handover(client, settings):
+    oid = qingniao(settings)["id"]
+    login(client, "staff")
+    response = post_form(
+        client,
+        f"/organizations/{oid}/items",
+        {"kind": "milestone", "title": "完成民政备案材料", "due_date": "2017-09-30"},
+        page="/",
+    )
+    assert "事项已创建" in client.get(response.headers["location"]).text
+    bad = post_form(client, f"/organizations/{oid}/items", {"kind": "bogus", "title": ""}, page="/")
+    assert "请选择有效的事项类型" in client.get(bad.headers["location"]).text
+    facts_page = client.get(f"/organizations/{oid}").text
+    assert "完成民政备案材料" in facts_page
+    sql(
+        settings,
+        "UPDATE organization SET stage = 'graduation', version = version + 1 WHERE id = $1",
+        oid,
+    )
+    score(client, settings, oid, "assessor", "graduation", 0.9)
+    page = step(client, oid, "graduate")
+    assert "还有 1 项交接或总结报告事项未办结" in page
+    page = step(client, oid, "terminate", reason="负责人长期联系不上")
+    assert "已进入“退出孵化”阶段" in page
+    handover = sql(
+        settings,
+        "SELECT title, due_date FROM work_item WHERE kind = 'report' AND subject_id = $1",
+        oid,
+    )
+    assert handover[0]["title"] == "青鸟志愿者服务队退驻交接"
