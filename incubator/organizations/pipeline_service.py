@@ -154,6 +154,30 @@ async def transition(
         raise
 
 
+async def _timeline(
+    actor: CurrentUser,
+    organization_id: int,
+    action: str,
+    from_stage: str | None,
+    to_stage: str | None,
+    text: str,
+    attachment_id: int | None = None,
+) -> None:
+    """One entry on the organization's timeline: who, when, what, from and to, why."""
+    await OrganizationEvent.insert(
+        OrganizationEvent(
+            organization=organization_id,
+            actor=actor.id,
+            actor_name=actor.name,
+            action=action,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            reason=text.strip(),
+            attachment=attachment_id,
+        )
+    )
+
+
 async def move_now(actor: CurrentUser, organization: dict, code: str, reason: str) -> str:
     """A step another service has already checked, inside that service's transaction (the
     organization's current version is used: the caller holds the write lock)."""
@@ -181,18 +205,7 @@ async def _move(
     if rules.BY_CODE[code].needs_track:
         values["incubation_track"] = track
     await update_versioned(Organization, organization_id, version, values)
-    await OrganizationEvent.insert(
-        OrganizationEvent(
-            organization=organization_id,
-            actor=actor.id,
-            actor_name=actor.name,
-            action=code,
-            from_stage=stage,
-            to_stage=target,
-            reason=reason.strip(),
-            attachment=attachment_id,
-        )
-    )
+    await _timeline(actor, organization_id, code, stage, target, reason, attachment_id)
     if code == "graduate":
         await _plan_follow_ups(actor, organization)
     if code == "request_more":
@@ -398,15 +411,6 @@ async def add_note(actor: CurrentUser, organization_id: int, kind: str, text: st
         organization = await get_organization(actor, organization_id)
         if organization is None:
             raise PipelineError(_("社会组织不存在"))
-        await OrganizationEvent.insert(
-            OrganizationEvent(
-                organization=organization_id,
-                actor=actor.id,
-                actor_name=actor.name,
-                action=kind,
-                from_stage=organization["stage"],
-                to_stage=organization["stage"],
-                reason=text.strip()[:5000],
-            )
-        )
+        stage = organization["stage"]
+        await _timeline(actor, organization_id, kind, stage, stage, text[:5000])
         await audit.record(actor, "organization", organization_id, "note", after={"kind": kind})
