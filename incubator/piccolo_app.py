@@ -9,7 +9,7 @@ from incubator.applications.tables import Application, ApplicationFile, Recruitm
 from incubator.core.tables import AuditLog, Counter, StoredFile
 from incubator.notifications.tables import Notification
 from incubator.organizations.tables import Organization
-from incubator.organizations.timeline import OrganizationEvent
+from incubator.organizations.timeline import OrganizationEvent, OrganizationOutcome
 from incubator.regions.tables import Community, Grid, Street
 from incubator.scoring.tables import Indicator, Rubric, Score, ScoreBand, ScoreSheet
 from incubator.workitems.tables import WorkItem, WorkItemEvent
@@ -25,6 +25,7 @@ APP_CONFIG = AppConfig(
         Grid,
         Organization,
         OrganizationEvent,
+        OrganizationOutcome,
         User,
         UserSession,
         LoginAttempt,

@@ -64,3 +64,19 @@ PLAN_ITEM = (
     Field("title", N_("事项标题"), required=True, max_length=200),
     Field("due_date", N_("办理期限"), kind="date"),
 )
+
+OUTCOME = (
+    Field("recorded_on", N_("记录日期"), required=True, kind="date"),
+    Field(
+        "registration_status",
+        N_("登记状态"),
+        required=True,
+        kind="choice",
+        choices=rules.REGISTRATION_STATUSES,
+    ),
+    Field("grade", N_("评估等级"), kind="choice", choices=rules.GRADES[1:]),
+    Field("government_contracts", N_("承接政府购买服务项目数"), kind="int", low=0, high=1000),
+    Field("staff_count", N_("专职人员数"), kind="int", low=0, high=100_000),
+    Field("volunteers_count", N_("志愿者数"), kind="int", low=0, high=1_000_000),
+    Field("note", N_("情况说明"), kind="textarea", max_length=2000),
+)

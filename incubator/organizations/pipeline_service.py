@@ -27,7 +27,7 @@ from incubator.organizations import rules
 from incubator.organizations.rules import Facts
 from incubator.organizations.service import get_organization, organization_scope
 from incubator.organizations.tables import Organization
-from incubator.organizations.timeline import OrganizationEvent
+from incubator.organizations.timeline import OrganizationEvent, OrganizationOutcome
 from incubator.scoring import service as scoring
 from incubator.workitems import service as workitems
 from incubator.workitems.tables import WorkItem
@@ -414,3 +414,34 @@ async def add_note(actor: CurrentUser, organization_id: int, kind: str, text: st
         stage = organization["stage"]
         await _timeline(actor, organization_id, kind, stage, stage, text[:5000])
         await audit.record(actor, "organization", organization_id, "note", after={"kind": kind})
+
+
+async def record_outcome(actor: CurrentUser, organization_id: int, data: dict) -> None:
+    """How a graduated organization is doing at a visit; kept as a series, never overwritten."""
+    async with write_transaction():
+        organization = await get_organization(actor, organization_id)
+        if organization is None:
+            raise PipelineError(_("社会组织不存在"))
+        if organization["stage"] != "follow_up":
+            raise PipelineError(_("出壳后的跟踪辅导阶段才记录发展情况"))
+        row = {
+            "organization": organization_id,
+            "recorded_on": data["recorded_on"],
+            "registration_status": data["registration_status"],
+            "grade": data.get("grade") or "",
+            "government_contracts": data.get("government_contracts") or 0,
+            "staff_count": data.get("staff_count") or 0,
+            "volunteers_count": data.get("volunteers_count") or 0,
+            "note": data.get("note") or "",
+            "recorded_by": actor.id,
+        }
+        await OrganizationOutcome.insert(OrganizationOutcome(**row))
+        await audit.record(actor, "organization", organization_id, "outcome", after=row)
+
+
+async def outcomes(organization_id: int) -> list[dict]:
+    return (
+        await OrganizationOutcome.select()
+        .where(OrganizationOutcome.organization == organization_id)
+        .order_by(OrganizationOutcome.recorded_on)
+    )

@@ -143,6 +143,8 @@ STAGE_GUIDE = {
 }
 
 
+GRADES = (("", N_("未定级")), ("1A", "1A"), ("2A", "2A"), ("3A", "3A"), ("4A", "4A"), ("5A", "5A"))
+
 # Entries people add to the timeline besides stage changes.
 NOTE_KINDS = (
     ("consultation", N_("咨询指导")),

@@ -4,7 +4,7 @@ Apart from tables.py because it refers to users and stored files, whose tables r
 Organization: one module each way would be an import cycle.
 """
 
-from piccolo.columns import ForeignKey, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -25,3 +25,18 @@ class OrganizationEvent(Table, tablename="organization_event"):
     to_stage = Varchar(length=16, null=True, default=None)
     reason = Text(default="")
     attachment = ForeignKey(StoredFile, on_delete=OnDelete.restrict, null=True)
+
+
+class OrganizationOutcome(Table, tablename="organization_outcome"):
+    """跟踪辅导: how a graduated organization is doing, recorded over time."""
+
+    organization = ForeignKey(Organization, on_delete=OnDelete.restrict, null=False)
+    recorded_on = Date()
+    registration_status = Varchar(length=16)
+    grade = Varchar(length=8, default="")
+    government_contracts = Integer(default=0)
+    staff_count = Integer(default=0)
+    volunteers_count = Integer(default=0)
+    note = Text(default="")
+    recorded_by = ForeignKey(User, on_delete=OnDelete.restrict, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())

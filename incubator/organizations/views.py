@@ -223,6 +223,10 @@ class OrganizationController(Controller):
                 "may_note": user.role in (ADMIN, STAFF, ASSESSOR, COMMUNITY),
                 "plan_form": formlib.empty(forms.PLAN_ITEM, {"kind": "milestone"}),
                 "may_plan": user.role in (ADMIN, STAFF),
+                "outcomes": await pipeline.outcomes(organization_id),
+                "outcome_form": formlib.empty(
+                    forms.OUTCOME, {"registration_status": organization["registration_status"]}
+                ),
                 "transitions": rules.available(organization["stage"], user.role),
                 "timeline": await pipeline.timeline(organization_id),
                 "work_items": [
@@ -308,6 +312,20 @@ class OrganizationController(Controller):
         else:
             flash(request, "；".join(form.errors.values()), "error")
         return see_other(f"/organizations/{organization_id}")
+
+    @post("/{organization_id:int}/outcomes", opt=allow(ADMIN, STAFF))
+    async def record_outcome(self, request: Request, organization_id: FromPath[int]) -> Redirect:
+        form = formlib.bind(forms.OUTCOME, await form_data(request))
+        if form.ok:
+            try:
+                await pipeline.record_outcome(user_of(request), organization_id, form.cleaned)
+            except PipelineError as exc:
+                flash(request, exc.message, "error")
+            else:
+                flash(request, _("发展情况已记录。"))
+        else:
+            flash(request, "；".join(form.errors.values()), "error")
+        return see_other(f"/organizations/{organization_id}#outcomes")
 
     @get("/{organization_id:int}/edit", opt=allow(*EDITORS))
     async def edit(self, request: Request, organization_id: FromPath[int]) -> Template:

@@ -280,3 +280,44 @@ def test_planned_milestones_block_graduation_until_done_and_exits_plan_a_handove
         oid,
     )
     assert handover[0]["title"] == "青鸟志愿者服务队退驻交接"
+
+
+def test_outcomes_after_graduation_are_kept_as_a_series(client, settings):
+    oid = qingniao(settings)["id"]
+    login(client, "staff")
+    early = post_form(
+        client,
+        f"/organizations/{oid}/outcomes",
+        {"recorded_on": "2017-09-01", "registration_status": "filed"},
+        page="/",
+    )
+    assert "出壳后的跟踪辅导阶段才记录发展情况" in client.get(early.headers["location"]).text
+    sql(
+        settings,
+        "UPDATE organization SET stage = 'follow_up', version = version + 1 WHERE id = $1",
+        oid,
+    )
+    for day, status, contracts in (("2017-09-01", "filed", "0"), ("2017-12-01", "registered", "2")):
+        post_form(
+            client,
+            f"/organizations/{oid}/outcomes",
+            {
+                "recorded_on": day,
+                "registration_status": status,
+                "grade": "",
+                "government_contracts": contracts,
+                "staff_count": "2",
+                "volunteers_count": "130",
+            },
+            page="/",
+        )
+    rows = sql(
+        settings,
+        "SELECT registration_status, government_contracts FROM organization_outcome "
+        "ORDER BY recorded_on",
+    )
+    assert rows == [
+        {"registration_status": "filed", "government_contracts": 0},
+        {"registration_status": "registered", "government_contracts": 2},
+    ]
+    assert "出壳后发展情况" in client.get(f"/organizations/{oid}").text
