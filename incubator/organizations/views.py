@@ -235,6 +235,9 @@ class OrganizationController(Controller):
                     if i["kind"] not in reviews.REVIEW_KINDS
                 ],
                 "reviews": await reviews.reviews_for(user, organization_id),
+                "score_history": await reviews.score_history(organization_id)
+                if user.role in (ADMIN, STAFF, ASSESSOR)
+                else [],
                 "may_assign": user.role in (ADMIN, STAFF)
                 and organization["stage"] in reviews.STAGE_REVIEWS,
                 "assessors": await reviews.assessors(),

@@ -24,6 +24,8 @@ SUBJECT = "organization"
 # The stage an organization is in decides what the panel scores.
 STAGE_REVIEWS = {
     "screening": ("screening_review", "screening"),
+    # 组织诊断 at entry: the baseline that graduation is compared with.
+    "entry": ("diagnosis_review", "diagnosis"),
     "incubation": ("midterm_review", "midterm"),
     "graduation": ("graduation_review", "graduation"),
 }
@@ -184,3 +186,14 @@ def live_total_inputs(rubric: dict) -> list[dict]:
     """The leaf indicators the scoring form asks for, with their weights for the live total."""
     leaves = {s.code for s in scoring_rules.leaves(rubric["specs"])}
     return [row for row in rubric["indicators"] if row["code"] in leaves]
+
+
+async def score_history(organization_id: int) -> list[dict]:
+    """The panel mean of every rubric the organization was scored on, in pipeline order:
+    the entry diagnosis next to the graduation assessment shows how far it came."""
+    history = []
+    for kind, rubric_code in STAGE_REVIEWS.values():
+        summary = await scoring.submitted_summary((SUBJECT, organization_id), rubric_code)
+        if summary["count"]:
+            history.append({"label": _kind_label(kind), **summary})
+    return history

@@ -225,6 +225,7 @@ def _review_kind(code: str, label: str) -> Kind:
 
 
 SCREENING_REVIEW = _review_kind("screening_review", N_("筛选评审"))
+DIAGNOSIS_REVIEW = _review_kind("diagnosis_review", N_("入壳诊断"))
 MIDTERM_REVIEW = _review_kind("midterm_review", N_("中期评估"))
 GRADUATION_REVIEW = _review_kind("graduation_review", N_("出壳评估评审"))
 

@@ -174,3 +174,27 @@ def test_my_work_lists_waiting_applications_and_my_reviews(client, settings):
     client.cookies.clear()
     login(client, "xianglong")
     assert client.get("/my-work").status_code == 403
+
+
+def test_entry_diagnosis_is_scored_and_compared_later(client, settings):
+    oid = to_screening(client, settings)
+    sql(settings, "UPDATE organization SET stage = 'entry' WHERE id = $1", oid)
+    login(client, "staff")
+    assign(client, oid, "assessor", settings=settings)
+    kinds = sql(settings, "SELECT kind FROM work_item WHERE subject_id = $1", oid)
+    assert kinds == [{"kind": "diagnosis_review"}]
+    client.cookies.clear()
+    login(client, "assessor")
+    rid = sql(settings, "SELECT id FROM work_item WHERE kind = 'diagnosis_review'")[0]["id"]
+    page = client.get(f"/reviews/{rid}").text
+    assert "入壳组织诊断表" in page and "章程与决策机制" in page
+    codes = re.findall(r'name="points-([\d.]+)"', page)
+    version = re.search(r'name="sheet_version" value="(\d+)"', page).group(1)
+    data = {f"points-{code}": "5" for code in codes}
+    post_form(
+        client, f"/reviews/{rid}", {**data, "sheet_version": version, "action": "submit"}, page="/"
+    )
+    client.cookies.clear()
+    login(client, "staff")
+    history = client.get(f"/organizations/{oid}").text
+    assert 'id="score-history"' in history and "入壳诊断" in history
