@@ -19,7 +19,9 @@ from incubator.core.i18n import N_, _
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, Sort, paginate
 from incubator.core.passwords import hash_password, verify_password
+from incubator.organizations.service import organization_choices
 from incubator.organizations.tables import Organization
+from incubator.regions.service import community_options
 from incubator.regions.tables import Community
 
 
@@ -404,15 +406,8 @@ async def set_password(
 
 
 async def scope_choices() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    async with read_transaction():
-        communities = await Community.select(Community.id, Community.name).order_by(Community.code)
-        organizations = await Organization.select(Organization.id, Organization.name).order_by(
-            Organization.name
-        )
-    return (
-        [(str(c["id"]), c["name"]) for c in communities],
-        [(str(o["id"]), o["name"]) for o in organizations],
-    )
+    """The communities and organizations a user can be scoped to, for the user form."""
+    return await community_options(), await organization_choices()
 
 
 async def counts_by_role() -> dict[str, int]:

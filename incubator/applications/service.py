@@ -42,10 +42,14 @@ class ApplicationError(ValueError):
         self.errors = errors or []
 
 
+class NotYours(ApplicationError):
+    """The organization does not exist or is outside the caller's scope (answered as 404)."""
+
+
 async def _organization(user: CurrentUser, organization_id: int) -> dict:
     organization = await get_organization(user, organization_id)
     if organization is None:
-        raise ApplicationError(_("社会组织不存在"))
+        raise NotYours(_("社会组织不存在"))
     return organization
 
 

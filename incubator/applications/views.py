@@ -10,7 +10,7 @@ from litestar.response import Redirect, Template
 from incubator.accounts import service as accounts
 from incubator.accounts.views import sign_in
 from incubator.applications import forms, rounds, rules, service
-from incubator.applications.service import ApplicationError
+from incubator.applications.service import ApplicationError, NotYours
 from incubator.core import forms as formlib
 from incubator.core.flash import flash
 from incubator.core.http import form_data, form_list, is_upload, see_other, settings_of, user_of
@@ -32,7 +32,7 @@ class ApplicationController(Controller):
     async def _state(self, request: Request, organization_id: int) -> dict:
         try:
             return await service.current(user_of(request), organization_id)
-        except ApplicationError:
+        except NotYours:
             raise NotFoundException() from None
 
     async def _page(
@@ -60,7 +60,6 @@ class ApplicationController(Controller):
 
     @post("/")
     async def save(self, request: Request, organization_id: FromPath[int]) -> Template | Redirect:
-        await self._state(request, organization_id)
         data = await form_data(request)
         form = formlib.bind(forms.DRAFT, data)
         if form.ok:
@@ -68,6 +67,8 @@ class ApplicationController(Controller):
                 await service.save_draft(
                     user_of(request), organization_id, form.cleaned["version"], form.cleaned
                 )
+            except NotYours:
+                raise NotFoundException() from None
             except ApplicationError as exc:
                 flash(request, exc.message, "error")
             except StaleVersionError as exc:
@@ -81,7 +82,6 @@ class ApplicationController(Controller):
 
     @post("/files")
     async def upload(self, request: Request, organization_id: FromPath[int]) -> Redirect:
-        await self._state(request, organization_id)  # someone else's: 404 before any upload
         data = await form_data(request)
         upload, document = data.get("file"), data.get("document")
         settings = settings_of(request)
@@ -98,6 +98,8 @@ class ApplicationController(Controller):
                     settings.uploads_dir,
                     settings.max_upload_bytes,
                 )
+            except NotYours:
+                raise NotFoundException() from None
             except ApplicationError as exc:
                 flash(request, exc.message, "error")
             else:
@@ -118,12 +120,13 @@ class ApplicationController(Controller):
 
     @post("/submit")
     async def submit(self, request: Request, organization_id: FromPath[int]) -> Redirect:
-        await self._state(request, organization_id)
         data = await form_data(request)
         try:
             number = await service.submit(
                 user_of(request), organization_id, int(str(data.get("version") or 0))
             )
+        except NotYours:
+            raise NotFoundException() from None
         except ApplicationError as exc:
             flash(
                 request,

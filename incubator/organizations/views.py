@@ -78,7 +78,7 @@ class PipelineController(Controller):
             for k in ("round", "community", "service_field", "year")
         }
         columns = await pipeline.board(user_of(request), filters)
-        communities = [(str(c["id"]), c["name"]) for c in await regions.community_choices()]
+        communities = await regions.community_options()
         this_year = local_today().year
         return Template(
             "organizations/board.html",
@@ -107,7 +107,7 @@ class OrganizationController(Controller):
         )
         for row in page.items:
             row["contact_phone"] = mask_phone(row["contact_phone"])
-        communities = [(str(c["id"]), c["name"]) for c in await regions.community_choices()]
+        communities = await regions.community_options()
         return Template(
             "organizations/index.html",
             context={
@@ -166,7 +166,7 @@ class OrganizationController(Controller):
     async def _form_page(
         self, form: formlib.Form, organization: dict | None, status: int = 200
     ) -> Template:
-        communities = [(str(c["id"]), c["name"]) for c in await regions.community_choices()]
+        communities = await regions.community_options()
         return Template(
             "organizations/form.html",
             context={"form": form, "organization": organization, "communities": communities},

@@ -117,3 +117,8 @@ async def is_empty() -> bool:
 
 async def community_choices() -> list[dict]:
     return await Community.select(Community.id, Community.name).order_by(Community.code)
+
+
+async def community_options() -> list[tuple[str, str]]:
+    """Communities as (value, label) pairs for a select box."""
+    return [(str(c["id"]), c["name"]) for c in await community_choices()]

@@ -55,7 +55,7 @@ class WorkItemController(Controller):
         )
 
     async def _new_page(self, form: formlib.Form, status: int = 200) -> Template:
-        communities = [(str(c["id"]), c["name"]) for c in (await regions.community_choices())]
+        communities = await regions.community_options()
         return Template(
             "workitems/new.html",
             context={

@@ -146,6 +146,11 @@ def test_staff_fill_in_an_application_for_a_walk_in_and_others_cannot_see_it(cli
     login(client, "qingniao")
     assert client.get(f"/organizations/{oid}/application").status_code == 404
     assert upload(client, oid, "charter").status_code == 404
+    for path in ("", "/submit"):
+        response = post_form(
+            client, f"/organizations/{oid}/application{path}", {"version": "2"}, page="/"
+        )
+        assert response.status_code == 404
     client.cookies.clear()
     login(client, "assessor")
     assert client.get(f"/organizations/{oid}/application").status_code == 403
