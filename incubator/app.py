@@ -21,6 +21,7 @@ from incubator.accounts import service as accounts
 from incubator.accounts import views as account_views
 from incubator.api import views as api_views
 from incubator.applications import views as application_views
+from incubator.center import views as center_views
 from incubator.core import audit_views, db, file_views, nav
 from incubator.core.auth import role_guard
 from incubator.core.roles import PUBLIC_ROUTE
@@ -56,6 +57,7 @@ MODULES = (
     organization_views,
     application_views,
     review_views,
+    center_views,
     region_views,
     workitem_views,
     scoring_views,

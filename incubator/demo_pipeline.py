@@ -4,13 +4,19 @@ timelines and the work lists have something true to show."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
+from decimal import Decimal
 from pathlib import Path
 
 from incubator.accounts.service import find_user_id, get_user
+from incubator.center import rules as center_rules
+from incubator.center import service as center
 from incubator.core.auth import CurrentUser
+from incubator.core.dates import add_months
 from incubator.core.i18n import local_today
 from incubator.organizations import pipeline_service as pipeline
+from incubator.organizations import rules as org_rules
 from incubator.organizations import service as organizations
 from incubator.regions.service import community_choices
 from incubator.reviews import service as reviews
@@ -18,8 +24,16 @@ from incubator.scoring import rules as scoring_rules
 
 # (name, field, the steps to take). Each path ends in the stage or exit it is named for.
 ADMIT = ("accept", "submit", "score:screening:0.88", "admit")
-INCUBATE = (*ADMIT, "sign_agreement")
-GRADUATE = (*INCUBATE, "request_graduation", "score:graduation:0.86", "graduate")
+INCUBATE = (*ADMIT, "agreement", "sign_agreement", "support")
+GRADUATE = (
+    *INCUBATE,
+    "score:midterm:0.8",
+    "midterm_pass",
+    "request_graduation",
+    "score:graduation:0.86",
+    "checklist",
+    "graduate",
+)
 PATHS = (
     ("社区老年合唱团", "culture_sports", ("accept",)),
     ("邻里调解志愿队", "legal", ("accept",)),
@@ -32,7 +46,7 @@ PATHS = (
     ("家庭教育指导站", "youth", ADMIT),
     ("健康跑团", "culture_sports", INCUBATE),
     ("助老餐桌服务社", "elderly", INCUBATE),
-    ("心理疏导工作室", "other", INCUBATE),
+    ("心理疏导工作室", "other", (*INCUBATE, "score:midterm:0.55", "midterm_rectify")),
     ("楼道自治会", "community_affairs", (*INCUBATE, "extend")),
     ("非遗剪纸社", "culture_sports", (*INCUBATE, "request_graduation")),
     ("公益律师团", "legal", (*INCUBATE, "request_graduation")),
@@ -50,7 +64,21 @@ REASONS = {
     "extend": "登记材料仍在办理，延长孵化期 6 个月",
     "withdraw": "发起人工作调动，主动撤回申请",
     "terminate": "骨干流失，无法继续开展活动",
+    "midterm_rectify": "服务台账不完整，财务账目不规范，限 30 日内整改",
 }
+PACKAGE = ("office_space", "capacity_training", "mentoring", "registration_help")
+# The center's rooms: (zone, name, capacity, area in m², desks).
+ROOMS = (
+    ("office", "201 办公室", 8, 45, 6),
+    ("office", "202 办公室", 8, 45, 6),
+    ("training", "301 培训室", 40, 80, 0),
+    ("display", "一楼展示厅", 30, 60, 8),
+)
+SUPPORT = (
+    ("coaching", "项目书撰写辅导", "李督导", "2", "0"),
+    ("training", "社会组织财务管理培训", "街道社会组织服务中心", "3", "0"),
+    ("subsidy", "启动资金小额补贴", "街道办事处", "0", "5000"),
+)
 # A tiny but real PDF, standing in for the stamped agreement scan.
 AGREEMENT_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -67,7 +95,7 @@ async def _person(username: str, role: str) -> CurrentUser:
     return CurrentUser(row["id"], username, row["display_name"], role, None, None)
 
 
-async def _score(staff: CurrentUser, organization_id: int, scale: float) -> None:
+async def _score(staff: CurrentUser, organization_id: int, rubric: str, scale: float) -> None:
     """The center assigns both demo assessors, who score and submit through their reviews."""
     scorers = [await _person(u, "assessor") for u in ("assessor", "assessor2")]
     await reviews.assign(staff, organization_id, [s.id for s in scorers], local_today())
@@ -75,7 +103,7 @@ async def _score(staff: CurrentUser, organization_id: int, scale: float) -> None
         item = next(
             i
             for i in await reviews.reviews_for(scorer, organization_id)
-            if i["status"] == "assigned"
+            if i["status"] == "assigned" and i["kind"] == f"{rubric}_review"
         )
         page = await reviews.review(scorer, item["id"])
         # The two reviewers differ a little, as real ones do.
@@ -87,9 +115,74 @@ async def _score(staff: CurrentUser, organization_id: int, scale: float) -> None
         await reviews.save(scorer, item["id"], page["sheet"]["version"], points, {}, "", True)
 
 
+async def _space(staff: CurrentUser) -> None:
+    taken = {r["name"] for r in await center.rooms_with_desks(include_archived=True)}
+    for zone, name, capacity, area, desks in ROOMS:
+        if name not in taken:
+            await center.create_room(
+                staff,
+                {"zone": zone, "name": name, "capacity": capacity, "area": area, "desks": desks},
+            )
+
+
+async def _agreement(staff: CurrentUser, organization_id: int, ends_soon: bool) -> None:
+    """Drafts the agreement with a free desk for in-park tracks; one of them ends soon."""
+    organization = await organizations.get_organization(staff, organization_id)
+    assert organization is not None
+    track = organization["incubation_track"]
+    today = local_today()
+    start = today - dt.timedelta(days=30)
+    if ends_soon:
+        start = add_months(today, -center_rules.TRACK_MONTHS[track]) + dt.timedelta(days=20)
+    start, end = center_rules.default_period(track, start)
+    desks = []
+    if track in center_rules.IN_PARK_TRACKS:
+        free = await center.desks_for_form(None)
+        desks = [next(d["id"] for d in free if d["zone"] == "office")]
+    await center.save_agreement(
+        staff,
+        organization_id,
+        0,
+        {
+            "period_start": start,
+            "period_end": end,
+            "signed_on": start - dt.timedelta(days=3),
+            "obligations": center_rules.DEFAULT_OBLIGATIONS,
+            "commitment": center_rules.DEFAULT_COMMITMENT,
+        },
+        PACKAGE,
+        desks,
+    )
+
+
+async def _support(staff: CurrentUser, organization_id: int) -> None:
+    for n, (kind, topic, provider, hours, amount) in enumerate(SUPPORT):
+        await center.add_support(
+            staff,
+            organization_id,
+            {
+                "kind": kind,
+                "held_on": local_today() - dt.timedelta(days=20 - 5 * n),
+                "topic": topic,
+                "provider": provider,
+                "hours": Decimal(hours),
+                "amount": Decimal(amount),
+            },
+        )
+
+
+async def _checklist(staff: CurrentUser, organization_id: int) -> None:
+    organization = await organizations.get_organization(staff, organization_id)
+    assert organization is not None
+    for code, _label in org_rules.checklist_for(organization["incubation_track"]):
+        await pipeline.set_check(staff, organization_id, code, True)
+
+
 async def seed_pipeline_demo(uploads_dir: Path) -> int:
     """Adds the demo pipeline organizations unless they exist; returns how many were added."""
     staff = await _person("staff", "staff")
+    await _space(staff)
+    ending_soon_done = False
     communities = itertools.cycle(await community_choices())
     added = 0
     for name, field, steps in PATHS:
@@ -116,7 +209,18 @@ async def seed_pipeline_demo(uploads_dir: Path) -> int:
         version = 1
         for step in steps:
             if step.startswith("score:"):
-                await _score(staff, organization_id, float(step.rsplit(":", 1)[1]))
+                _score_step, rubric, scale = step.split(":")
+                await _score(staff, organization_id, rubric, float(scale))
+                continue
+            if step == "agreement":
+                await _agreement(staff, organization_id, ends_soon=not ending_soon_done)
+                ending_soon_done = True
+                continue
+            if step == "support":
+                await _support(staff, organization_id)
+                continue
+            if step == "checklist":
+                await _checklist(staff, organization_id)
                 continue
             attachment = None
             if step == "sign_agreement":
@@ -125,7 +229,14 @@ async def seed_pipeline_demo(uploads_dir: Path) -> int:
                 )
             track = ("in_park_12", "in_park_6", "off_park")[added % 3] if step == "admit" else None
             await pipeline.transition(
-                staff, organization_id, version, step, REASONS.get(step, ""), attachment, track
+                staff,
+                organization_id,
+                version,
+                step,
+                REASONS.get(step, ""),
+                attachment,
+                track,
+                PACKAGE if step == "admit" else (),
             )
             version += 1
         added += 1

@@ -6,10 +6,15 @@ from piccolo.conf.apps import AppConfig
 
 from incubator.accounts.tables import ApiToken, LoginAttempt, User, UserSession
 from incubator.applications.tables import Application, ApplicationFile, RecruitmentRound
+from incubator.center.tables import Desk, DeskAllocation, EntryAgreement, Room, SupportRecord
 from incubator.core.tables import AuditLog, Counter, StoredFile
 from incubator.notifications.tables import Notification
 from incubator.organizations.tables import Organization
-from incubator.organizations.timeline import OrganizationEvent, OrganizationOutcome
+from incubator.organizations.timeline import (
+    GraduationCheck,
+    OrganizationEvent,
+    OrganizationOutcome,
+)
 from incubator.regions.tables import Community, Grid, Street
 from incubator.scoring.tables import Indicator, Rubric, Score, ScoreBand, ScoreSheet
 from incubator.workitems.tables import WorkItem, WorkItemEvent
@@ -26,6 +31,7 @@ APP_CONFIG = AppConfig(
         Organization,
         OrganizationEvent,
         OrganizationOutcome,
+        GraduationCheck,
         User,
         UserSession,
         LoginAttempt,
@@ -44,6 +50,11 @@ APP_CONFIG = AppConfig(
         ScoreBand,
         ScoreSheet,
         Score,
+        Room,
+        Desk,
+        EntryAgreement,
+        DeskAllocation,
+        SupportRecord,
     ],
     migration_dependencies=[],
     commands=[],

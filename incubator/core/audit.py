@@ -41,6 +41,11 @@ ACTION_LABELS = {
 }
 
 
+def label_tables(labels: dict[str, str]) -> None:
+    """Modules name their own tables for the audit page."""
+    TABLE_LABELS.update(labels)
+
+
 def label_actions(labels: dict[str, str]) -> None:
     """Modules name their own actions for the audit page (e.g. the pipeline's steps)."""
     ACTION_LABELS.update(labels)

@@ -147,6 +147,17 @@ def read_transaction():
     return current_engine().transaction()
 
 
+async def lock_rows(table: Any, ids: list[int]) -> None:
+    """Inside a write transaction: hold these rows until it ends, so a check-then-insert on
+    them cannot race. SQLite's IMMEDIATE transaction already holds the whole database."""
+    if ids and not is_sqlite():
+        await (
+            table.select(table._meta.primary_key)
+            .where(table._meta.primary_key.is_in(ids))
+            .lock_rows()
+        )
+
+
 async def prepare_database(engine: Engine) -> None:
     if isinstance(engine, SQLiteEngine):
         Path(engine.path).parent.mkdir(parents=True, exist_ok=True)

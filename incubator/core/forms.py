@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from incubator.core.i18n import _
@@ -19,13 +20,14 @@ class Field:
     name: str
     label: str
     required: bool = False
-    kind: str = "text"  # text | password | int | choice | bool | textarea | date
+    kind: str = "text"  # text | password | int | decimal | choice | bool | textarea | date | time
     max_length: int = 200
     min_length: int = 0
     low: int | None = None
     high: int | None = None
     choices: Sequence[tuple[str, str]] = ()
     help: str = ""
+    places: int = 2  # decimal places a "decimal" field accepts
 
 
 @dataclass
@@ -80,6 +82,14 @@ def _clean(f: Field, raw: str, form: Form) -> Any:
                 _("{label}必须在 {low} 到 {high} 之间").format(label=label, low=f.low, high=f.high),
             )
         return value
+    if f.kind == "decimal":
+        return _clean_decimal(f, raw, form, label)
+    if f.kind == "time":
+        try:
+            return dt.time.fromisoformat(raw.replace("：", ":")).replace(second=0, microsecond=0)
+        except ValueError:
+            form.add_error(f.name, _("{label}不是有效时间（格式：09:30）").format(label=label))
+            return None
     if f.kind == "date":
         try:
             return dt.date.fromisoformat(raw)
@@ -92,6 +102,25 @@ def _clean(f: Field, raw: str, form: Form) -> Any:
             return None
         return raw
     raise ValueError(f"unknown field kind {f.kind}")
+
+
+def _clean_decimal(f: Field, raw: str, form: Form, label: str) -> Decimal | None:
+    try:
+        value = Decimal(raw.replace(",", ""))
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        form.add_error(f.name, _("{label}必须是数字").format(label=label))
+        return None
+    if -value.as_tuple().exponent > f.places:
+        form.add_error(f.name, _("{label}最多保留 {n} 位小数").format(label=label, n=f.places))
+        return None
+    if (f.low is not None and value < f.low) or (f.high is not None and value > f.high):
+        form.add_error(
+            f.name,
+            _("{label}必须在 {low} 到 {high} 之间").format(label=label, low=f.low, high=f.high),
+        )
+    return value
 
 
 def bind(fields: Sequence[Field], data: Mapping[str, Any]) -> Form:

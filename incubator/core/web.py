@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+from decimal import Decimal
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -211,6 +212,16 @@ def _format_datetime(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return str(value)
 
 
+def _format_decimal(value: Any) -> str:
+    """Hours and yuan without float noise or trailing zeros: 1.5, 5000, 12.05."""
+    if value is None or value == "":
+        return ""
+    number = Decimal(str(value))
+    if number == number.to_integral_value():
+        return f"{number.to_integral_value():f}"
+    return f"{number.normalize():f}"
+
+
 def template_engine(reload_templates: bool = False) -> JinjaTemplateEngine:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
@@ -229,6 +240,7 @@ def template_engine(reload_templates: bool = False) -> JinjaTemplateEngine:
         query_string=query_string,
     )
     env.filters["datetime"] = _format_datetime
+    env.filters["decimal"] = _format_decimal
     engine = JinjaTemplateEngine.from_environment(env)
     engine.register_template_callable("current_user", lambda ctx: ctx["request"].scope.get("user"))
     engine.register_template_callable(

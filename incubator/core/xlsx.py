@@ -11,6 +11,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from incubator.core.i18n import LOCAL_TZ
+
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Text starting with these would be run as a formula by Excel or WPS ("CSV/formula injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -20,7 +22,8 @@ def safe_cell_value(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     if isinstance(value, dt.datetime) and value.tzinfo is not None:
-        return value.replace(tzinfo=None)
+        # A sheet has no time zones: the street office's wall-clock time.
+        return value.astimezone(LOCAL_TZ).replace(tzinfo=None, microsecond=0)
     return value
 
 

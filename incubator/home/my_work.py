@@ -5,6 +5,7 @@ from __future__ import annotations
 from litestar import Controller, Request, get
 from litestar.response import Template
 
+from incubator.center import service as center
 from incubator.core.http import user_of
 from incubator.core.i18n import N_, local_today
 from incubator.core.nav import NavItem
@@ -26,7 +27,9 @@ class MyWorkController(Controller):
         user = user_of(request)
         today = local_today()
         follow_ups = await workitems.due_lists(user, today, kinds=("follow_up",))
-        milestones = await workitems.due_lists(user, today, kinds=("milestone", "report"))
+        milestones = await workitems.due_lists(
+            user, today, kinds=("milestone", "report", "rectification")
+        )
         my_reviews = [
             r
             for r in await reviews.reviews_for(user)
@@ -39,6 +42,9 @@ class MyWorkController(Controller):
                 if user.role in (ADMIN, STAFF)
                 else [],
                 "my_reviews": my_reviews,
+                "agreements_ending": await center.ending_soon(user, today)
+                if user.role in (ADMIN, STAFF)
+                else [],
                 "follow_ups": follow_ups,
                 "overdue_milestones": milestones["overdue"],
                 "kinds": {k.code: k for k in workitem_rules.kinds()},

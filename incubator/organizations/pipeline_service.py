@@ -15,19 +15,25 @@ from typing import Any
 from piccolo.query.functions.aggregate import Count
 
 from incubator.applications.tables import Application
+from incubator.center import rules as center_rules
+from incubator.center import service as center
 from incubator.core import audit, files
 from incubator.core.auth import CurrentUser
+from incubator.core.dates import add_months
 from incubator.core.db import read_transaction, write_transaction
-from incubator.core.http import int_or_none
-from incubator.core.i18n import LOCAL_TZ, N_, _, local_today
+from incubator.core.i18n import N_, _, local_today
 from incubator.core.locking import update_versioned
 from incubator.core.scoping import where_all
 from incubator.notifications import service as notifications
-from incubator.organizations import rules
+from incubator.organizations import board_export, rules
 from incubator.organizations.rules import Facts
-from incubator.organizations.service import get_organization, organization_scope
+from incubator.organizations.service import get_organization, organization_scope, record_event
 from incubator.organizations.tables import Organization
-from incubator.organizations.timeline import OrganizationEvent, OrganizationOutcome
+from incubator.organizations.timeline import (
+    GraduationCheck,
+    OrganizationEvent,
+    OrganizationOutcome,
+)
 from incubator.scoring import service as scoring
 from incubator.workitems import service as workitems
 from incubator.workitems.tables import WorkItem
@@ -40,7 +46,8 @@ APPLICATION_FIELDS = (
     ("address", N_("地址")),
     ("description", N_("组织简介")),
 )
-BLOCKING_KINDS = ("milestone", "report")
+BLOCKING_KINDS = ("milestone", "report", "rectification")
+RECTIFICATION_DAYS = 30
 
 
 class PipelineError(ValueError):
@@ -55,10 +62,13 @@ async def gather_facts(
     reason: str = "",
     has_attachment: bool = False,
     track: str | None = None,
+    service_package: tuple[str, ...] = (),
 ) -> Facts:
     subject = (SUBJECT, organization["id"])
     screening = await scoring.submitted_summary(subject, "screening")
+    midterm = await scoring.submitted_summary(subject, "midterm")
     graduation = await scoring.submitted_summary(subject, "graduation")
+    agreement = await center.open_agreement(organization["id"])
     blocking = await WorkItem.count().where(
         (WorkItem.subject_table == SUBJECT)
         & (WorkItem.subject_id == organization["id"])
@@ -77,18 +87,14 @@ async def gather_facts(
         has_attachment=has_attachment,
         has_reason=bool(reason.strip()),
         track=track,
+        service_package=service_package,
+        agreement_missing=center_rules.missing_for_signing(agreement),
+        midterm_reviews=midterm["count"],
+        midterm_band=midterm["band"],
+        checklist_missing=rules.checklist_missing(
+            organization["incubation_track"], await checklist_done(organization["id"])
+        ),
     )
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,7 @@ async def transition(
     reason: str = "",
     attachment: Attachment | None = None,
     track: str | None = None,
+    services: tuple[str, ...] = (),
 ) -> str:
     """Makes the move or raises PipelineError saying what is missing; returns the new stage.
 
@@ -123,11 +130,14 @@ async def transition(
                 raise PipelineError(_("社会组织不存在"))
             rule = rules.BY_CODE.get(code)
             wants_file = rule is not None and rule.needs_attachment
+            known = dict(center_rules.SERVICES)
+            package = tuple(dict.fromkeys(s for s in services if s in known))
             facts = await gather_facts(
                 organization,
                 reason=reason,
                 has_attachment=wants_file and attachment is not None,
                 track=track,
+                service_package=package,
             )
             if error := rules.transition_error(organization["stage"], code, actor.role, facts):
                 raise PipelineError(error)
@@ -147,35 +157,13 @@ async def transition(
                     raise PipelineError(_(str(exc))) from exc
                 attachment_id = stored["id"]
                 stored_path = files.storage_path(attachment.uploads_dir, stored["storage_name"])
-            return await _move(actor, organization, version, code, reason, attachment_id, track)
+            return await _move(
+                actor, organization, version, code, reason, attachment_id, track, package
+            )
     except Exception:
         if stored_path is not None:
             stored_path.unlink(missing_ok=True)
         raise
-
-
-async def _timeline(
-    actor: CurrentUser,
-    organization_id: int,
-    action: str,
-    from_stage: str | None,
-    to_stage: str | None,
-    text: str,
-    attachment_id: int | None = None,
-) -> None:
-    """One entry on the organization's timeline: who, when, what, from and to, why."""
-    await OrganizationEvent.insert(
-        OrganizationEvent(
-            organization=organization_id,
-            actor=actor.id,
-            actor_name=actor.name,
-            action=action,
-            from_stage=from_stage,
-            to_stage=to_stage,
-            reason=text.strip(),
-            attachment=attachment_id,
-        )
-    )
 
 
 async def move_now(actor: CurrentUser, organization: dict, code: str, reason: str) -> str:
@@ -197,6 +185,7 @@ async def _move(
     reason: str,
     attachment_id: int | None,
     track: str | None = None,
+    package: tuple[str, ...] = (),
 ) -> str:
     """The writes of an allowed transition; the caller holds the transaction."""
     organization_id, stage = organization["id"], organization["stage"]
@@ -204,14 +193,23 @@ async def _move(
     values: dict[str, Any] = {"stage": target, "stage_since": dt.datetime.now(dt.UTC)}
     if rules.BY_CODE[code].needs_track:
         values["incubation_track"] = track
+        values["service_package"] = ",".join(package)
     await update_versioned(Organization, organization_id, version, values)
-    await _timeline(actor, organization_id, code, stage, target, reason, attachment_id)
+    if code == "sign_agreement":
+        await center.sign(organization_id, attachment_id)
+    if code == "extend" and (new_end := await center.renew(organization_id)):
+        reason = _("{reason}（协议延长至 {end}）").format(reason=reason.strip(), end=new_end)
+    if code == "midterm_rectify":
+        await _plan_rectification(actor, organization, reason)
     if code == "graduate":
+        await center.end(organization_id, _("出壳"))
         await _plan_follow_ups(actor, organization)
     if code == "request_more":
         await reopen_application(organization_id)
     if code in ("terminate", "withdraw") and stage in ("entry", "incubation", "graduation"):
+        await center.end(organization_id, reason)
         await _plan_handover(actor, organization)
+    await record_event(actor, organization_id, code, stage, target, reason, attachment_id)
     await notifications.notify_organization(
         organization_id,
         _("{name}：{stage}").format(name=organization["name"], stage=_(rules.stage_label(target))),
@@ -224,7 +222,12 @@ async def _move(
         organization_id,
         code,
         before={"stage": stage},
-        after={"stage": target, "reason": reason.strip(), "track": values.get("incubation_track")},
+        after={
+            "stage": target,
+            "reason": reason.strip(),
+            "track": values.get("incubation_track"),
+            "service_package": values.get("service_package"),
+        },
     )
     return target
 
@@ -243,6 +246,21 @@ async def _plan_handover(actor: CurrentUser, organization: dict) -> None:
         subject=(SUBJECT, organization["id"]),
         community_id=organization["community"],
         organization_id=organization["id"],
+    )
+
+
+async def _plan_rectification(actor: CurrentUser, organization: dict, reason: str) -> None:
+    """限期整改 after the mid-term review: graduation waits until it is put right."""
+    await workitems.create_item(
+        actor,
+        kind="rectification",
+        title=_("{name}中期评估整改").format(name=organization["name"]),
+        due_date=local_today() + dt.timedelta(days=RECTIFICATION_DAYS),
+        owner_id=actor.id,
+        subject=(SUBJECT, organization["id"]),
+        community_id=organization["community"],
+        organization_id=organization["id"],
+        note=reason,
     )
 
 
@@ -281,7 +299,7 @@ async def _plan_follow_ups(actor: CurrentUser, organization: dict) -> None:
             actor,
             kind="follow_up",
             title=_("{name}出壳后 {n} 个月回访").format(name=organization["name"], n=months),
-            due_date=_add_months(today, months),
+            due_date=add_months(today, months),
             owner_id=actor.id,
             subject=(SUBJECT, organization["id"]),
             community_id=organization["community"],
@@ -312,28 +330,7 @@ BOARD_CARDS_PER_STAGE = 60
 
 async def board(user: CurrentUser, filters: dict[str, str]) -> list[dict[str, Any]]:
     """One column per stage and exit: its count and the most recently moved cards."""
-    clauses = [
-        organization_scope(user),
-        Organization.stage.is_not_null(),
-        Organization.is_archived.eq(False),
-    ]
-    if (community := filters.get("community", "")).isdigit():
-        clauses.append(Organization.community == int(community))
-    if filters.get("service_field"):
-        clauses.append(Organization.service_field == filters["service_field"])
-    round_id = int_or_none(filters.get("round"))
-    if round_id is not None:
-        in_round = await Application.select(Application.organization).where(
-            Application.round == round_id
-        )
-        clauses.append(Organization.id.is_in([r["organization"] for r in in_round] or [-1]))
-    year = int_or_none(filters.get("year"))
-    if year is not None and 2000 <= year <= 2100:
-        start = dt.datetime(year, 1, 1, tzinfo=LOCAL_TZ)
-        clauses.append(
-            (Organization.stage_since >= start)
-            & (Organization.stage_since < start.replace(year=year + 1))
-        )
+    clauses = await board_export.board_clauses(user, filters)
     card_columns = (
         Organization.id,
         Organization.name,
@@ -402,7 +399,7 @@ async def reopen_application(organization_id: int) -> None:
 
 
 async def add_note(actor: CurrentUser, organization_id: int, kind: str, text: str) -> None:
-    """A consultation, interview, site visit or coaching session on the timeline."""
+    """A consultation, interview or site visit on the timeline."""
     if kind not in dict(rules.NOTE_KINDS):
         raise PipelineError(_("请选择记录类型"))
     if not text.strip():
@@ -412,7 +409,7 @@ async def add_note(actor: CurrentUser, organization_id: int, kind: str, text: st
         if organization is None:
             raise PipelineError(_("社会组织不存在"))
         stage = organization["stage"]
-        await _timeline(actor, organization_id, kind, stage, stage, text[:5000])
+        await record_event(actor, organization_id, kind, stage, stage, text[:5000])
         await audit.record(actor, "organization", organization_id, "note", after={"kind": kind})
 
 
@@ -445,3 +442,63 @@ async def outcomes(organization_id: int) -> list[dict]:
         .where(OrganizationOutcome.organization == organization_id)
         .order_by(OrganizationOutcome.recorded_on)
     )
+
+
+async def checklist_done(organization_id: int) -> set[str]:
+    rows = await GraduationCheck.select(GraduationCheck.item).where(
+        GraduationCheck.organization == organization_id
+    )
+    return {r["item"] for r in rows}
+
+
+async def checklist(organization: dict) -> list[dict]:
+    """The graduation checklist for this organization's track, with who ticked what."""
+    ticks = {
+        r["item"]: r
+        for r in await GraduationCheck.select(
+            GraduationCheck.item,
+            GraduationCheck.note,
+            GraduationCheck.checked_at,
+            GraduationCheck.checked_by.display_name.as_alias("checked_by_name"),
+        ).where(GraduationCheck.organization == organization["id"])
+    }
+    return [
+        {"code": code, "label": label, "tick": ticks.get(code)}
+        for code, label in rules.checklist_for(organization["incubation_track"])
+    ]
+
+
+async def set_check(
+    actor: CurrentUser, organization_id: int, item: str, done: bool, note: str = ""
+) -> None:
+    """Ticks (or unticks) one item of the graduation checklist."""
+    async with write_transaction():
+        organization = await get_organization(actor, organization_id)
+        if organization is None:
+            raise PipelineError(_("社会组织不存在"))
+        if organization["stage"] not in rules.CHECKLIST_STAGES:
+            raise PipelineError(_("出壳清单在孵化和出壳评估阶段填写"))
+        if item not in dict(rules.checklist_for(organization["incubation_track"])):
+            raise PipelineError(_("未知的清单项目"))
+        where = (GraduationCheck.organization == organization_id) & (GraduationCheck.item == item)
+        exists = await GraduationCheck.exists().where(where)
+        if done and not exists:
+            await GraduationCheck.insert(
+                GraduationCheck(
+                    organization=organization_id,
+                    item=item,
+                    note=note.strip()[:255],
+                    checked_by=actor.id,
+                )
+            )
+        elif not done and exists:
+            await GraduationCheck.delete().where(where)
+        else:
+            return
+        await audit.record(
+            actor,
+            "organization",
+            organization_id,
+            "checklist",
+            after={"item": item, "done": done, "note": note.strip()[:255]},
+        )

@@ -150,9 +150,34 @@ NOTE_KINDS = (
     ("consultation", N_("咨询指导")),
     ("interview", N_("面谈")),
     ("site_visit", N_("实地走访")),
-    ("coaching", N_("辅导")),
     ("note", N_("备注")),
 )
+
+
+# 出壳清单: what must be done before an organization leaves (space only for in-park tracks).
+GRADUATION_CHECKLIST = (
+    ("final_report", N_("提交孵化总结报告")),
+    ("ledger_archived", N_("服务记录台账整理归档")),
+    ("finance_settled", N_("补贴资金使用情况结算说明")),
+    ("registration", N_("完成登记或备案（未完成的说明原因）")),
+    ("space_returned", N_("退还场地、工位、钥匙及借用物品")),
+    ("follow_up_contact", N_("确定跟踪辅导联系人")),
+)
+IN_PARK_ONLY_CHECKS = ("space_returned",)
+CHECKLIST_STAGES = ("incubation", "graduation")
+
+
+def checklist_for(track: str | None) -> tuple[tuple[str, str], ...]:
+    in_park = (track or "").startswith("in_park")
+    return tuple(
+        (code, label)
+        for code, label in GRADUATION_CHECKLIST
+        if in_park or code not in IN_PARK_ONLY_CHECKS
+    )
+
+
+def checklist_missing(track: str | None, done: set[str]) -> tuple[str, ...]:
+    return tuple(label for code, label in checklist_for(track) if code not in done)
 
 
 def stage_label(code: str | None) -> str:
@@ -173,6 +198,11 @@ class Facts:
     has_reason: bool = False
     application_ready: bool = False
     track: str | None = None
+    service_package: tuple[str, ...] = ()
+    agreement_missing: tuple[str, ...] = ()
+    midterm_reviews: int = 0
+    midterm_band: str | None = None
+    checklist_missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -219,7 +249,7 @@ TRANSITIONS = (
         STAFF_ROLES,
         needs_reason=True,
         needs_track=True,
-        checks=("screening_reviewed", "screening_admits"),
+        checks=("screening_reviewed", "screening_admits", "package_chosen"),
     ),
     Transition(
         "request_more",
@@ -245,14 +275,33 @@ TRANSITIONS = (
         "incubation",
         STAFF_ROLES,
         needs_attachment=True,
+        checks=("agreement_ready",),
     ),
     Transition(
         "extend",
-        N_("续驻（延长孵化期）"),
+        N_("续驻（协议延长 6 个月）"),
         ("incubation",),
         "incubation",
         STAFF_ROLES,
         needs_reason=True,
+    ),
+    # The mid-term review decides: go on, or put things right by a deadline (or 终止 below).
+    Transition(
+        "midterm_pass",
+        N_("中期评估通过，继续孵化"),
+        ("incubation",),
+        "incubation",
+        STAFF_ROLES,
+        checks=("midterm_reviewed", "midterm_passes"),
+    ),
+    Transition(
+        "midterm_rectify",
+        N_("中期评估：限期整改"),
+        ("incubation",),
+        "incubation",
+        STAFF_ROLES,
+        needs_reason=True,
+        checks=("midterm_reviewed",),
     ),
     Transition(
         "request_graduation",
@@ -267,7 +316,7 @@ TRANSITIONS = (
         ("graduation",),
         "follow_up",
         STAFF_ROLES,
-        checks=("graduation_reviewed", "graduation_passes", "nothing_open"),
+        checks=("graduation_reviewed", "graduation_passes", "checklist_complete", "nothing_open"),
     ),
     Transition(
         "postpone",
@@ -316,7 +365,23 @@ def _check_error(check: str, facts: Facts) -> str | None:
     if check == "graduation_passes" and facts.graduation_band != "graduate":
         return _("出壳评估均分未达到准予出壳档次")
     if check == "nothing_open" and facts.open_blocking_items:
-        return _("还有 {n} 项交接或总结报告事项未办结").format(n=facts.open_blocking_items)
+        return _("还有 {n} 项孵化节点、整改、交接或总结报告事项未办结").format(
+            n=facts.open_blocking_items
+        )
+    if check == "package_chosen" and not facts.service_package:
+        return _("请选择服务包（至少一项服务）")
+    if check == "agreement_ready" and facts.agreement_missing:
+        return _("入驻协议尚未完成，缺少：{missing}").format(
+            missing=_("、").join(_(m) for m in facts.agreement_missing)
+        )
+    if check == "midterm_reviewed" and facts.midterm_reviews < 1:
+        return _("尚无提交的中期评估评分")
+    if check == "midterm_passes" and facts.midterm_band in (None, "fail"):
+        return _("中期评估均分不合格，请选择限期整改或终止孵化")
+    if check == "checklist_complete" and facts.checklist_missing:
+        return _("出壳清单尚未完成：{missing}").format(
+            missing=_("、").join(_(m) for m in facts.checklist_missing)
+        )
     return None
 
 

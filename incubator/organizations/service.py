@@ -14,6 +14,7 @@ from incubator.core.personal import id_number_error, phone_error
 from incubator.core.scoping import scope_filter, where_all
 from incubator.organizations import rules
 from incubator.organizations.tables import Organization
+from incubator.organizations.timeline import OrganizationEvent
 from incubator.regions.tables import Community
 
 
@@ -223,3 +224,27 @@ async def organization_id_by_name(name: str) -> int | None:
 async def organization_choices() -> list[tuple[str, str]]:
     rows = await Organization.select(Organization.id, Organization.name).order_by(Organization.name)
     return [(str(r["id"]), r["name"]) for r in rows]
+
+
+async def record_event(
+    actor: CurrentUser,
+    organization_id: int,
+    action: str,
+    from_stage: str | None,
+    to_stage: str | None,
+    text: str,
+    attachment_id: int | None = None,
+) -> None:
+    """One entry on the organization's timeline: who, when, what, from and to, why."""
+    await OrganizationEvent.insert(
+        OrganizationEvent(
+            organization=organization_id,
+            actor=actor.id,
+            actor_name=actor.name,
+            action=action,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            reason=text.strip(),
+            attachment=attachment_id,
+        )
+    )

@@ -44,3 +44,5 @@ class Organization(Tracked, Table, tablename="organization"):
     stage = Varchar(length=16, null=True, default=None, index=True)
     stage_since = Timestamptz(null=True, default=None)
     incubation_track = Varchar(length=16, null=True, default=None)
+    # 服务包 decided at admission: service codes (center.rules.SERVICES), comma separated.
+    service_package = Text(default="")

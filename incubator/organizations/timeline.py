@@ -40,3 +40,14 @@ class OrganizationOutcome(Table, tablename="organization_outcome"):
     note = Text(default="")
     recorded_by = ForeignKey(User, on_delete=OnDelete.restrict, null=True)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
+class GraduationCheck(Table, tablename="graduation_check"):
+    """One ticked item of the graduation checklist (rules.GRADUATION_CHECKLIST); a tick taken
+    back is deleted, and the audit log keeps both."""
+
+    organization = ForeignKey(Organization, on_delete=OnDelete.restrict, null=False)
+    item = Varchar(length=32)
+    note = Varchar(length=255, default="")
+    checked_by = ForeignKey(User, on_delete=OnDelete.restrict, null=True)
+    checked_at = Timestamptz(default=TimestamptzNow())

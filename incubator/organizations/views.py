@@ -9,12 +9,16 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from incubator.applications import rounds
+from incubator.center import forms as forms_center
+from incubator.center import rules as center_rules
+from incubator.center import service as center
 from incubator.core import audit
 from incubator.core import forms as formlib
 from incubator.core.flash import flash
 from incubator.core.http import (
     download_headers,
     form_data,
+    form_list,
     found,
     int_or_none,
     is_upload,
@@ -37,7 +41,7 @@ from incubator.core.roles import (
     allow,
 )
 from incubator.core.xlsx import XLSX_MEDIA_TYPE, workbook_bytes
-from incubator.organizations import forms, rules, service
+from incubator.organizations import board_export, forms, rules, service
 from incubator.organizations import pipeline_service as pipeline
 from incubator.organizations.pipeline_service import PipelineError
 from incubator.organizations.service import OrganizationError
@@ -52,7 +56,17 @@ NAV = (
     NavItem(N_("社会组织"), "/organizations", frozenset(ALL_ROLES), order=100),
 )
 
-audit.label_actions({t.code: t.label for t in rules.TRANSITIONS} | {"note": N_("添加记录")})
+audit.label_actions(
+    {t.code: t.label for t in rules.TRANSITIONS}
+    | {"note": N_("添加记录"), "checklist": N_("出壳清单")}
+)
+# Timeline entries: stage changes, notes, support records and agreement changes.
+ACTION_LABELS = (
+    {t.code: t.label for t in rules.TRANSITIONS}
+    | dict(rules.NOTE_KINDS)
+    | dict(center_rules.SUPPORT_KINDS)
+    | {"agreement": N_("入驻协议")}
+)
 
 CHOICES = {
     "org_types": rules.ORG_TYPES,
@@ -67,16 +81,17 @@ def _filters(request: Request) -> dict[str, str]:
     return {k: request.query_params.get(k, "").strip() for k in forms.FILTERS}
 
 
+def _board_filters(request: Request) -> dict[str, str]:
+    return {k: request.query_params.get(k, "").strip() for k in board_export.FILTERS}
+
+
 class PipelineController(Controller):
     path = "/pipeline"
     opt = allow(ADMIN, STAFF, ASSESSOR, COMMUNITY)
 
     @get("/")
     async def board(self, request: Request) -> Template:
-        filters = {
-            k: request.query_params.get(k, "").strip()
-            for k in ("round", "community", "service_field", "year")
-        }
+        filters = _board_filters(request)
         columns = await pipeline.board(user_of(request), filters)
         communities = await regions.community_options()
         this_year = local_today().year
@@ -91,6 +106,23 @@ class PipelineController(Controller):
                 "rounds": [(str(r["id"]), r["name"]) for r in await rounds.list_rounds()],
                 "stage_codes": rules.STAGE_CODES,
             },
+        )
+
+    @get("/export.xlsx")
+    async def export(self, request: Request) -> Response:
+        """Every organization the board counts (not only the cards it shows), same filters."""
+        rows = await board_export.board_rows(user_of(request), _board_filters(request))
+        body = workbook_bytes(
+            _(board_export.TITLE),
+            [_(h) for h in board_export.HEADERS],
+            board_export.sheet_rows(rows),
+            widths=board_export.WIDTHS,
+        )
+        stamp = dt.datetime.now(LOCAL_TZ).strftime("%Y%m%d")
+        return Response(
+            body,
+            media_type=XLSX_MEDIA_TYPE,
+            headers=download_headers(f"{_(board_export.TITLE)}-{stamp}.xlsx"),
         )
 
 
@@ -206,6 +238,7 @@ class OrganizationController(Controller):
         if not sees_contacts:
             organization["contact_phone"] = mask_phone(organization["contact_phone"])
         organization["legal_rep_id_number"] = mask_id_number(organization["legal_rep_id_number"])
+        support = await center.support_records(organization_id)
         return Template(
             "organizations/show.html",
             context={
@@ -217,8 +250,7 @@ class OrganizationController(Controller):
                 "stage_choices": rules.STAGES,
                 "tracks": rules.TRACKS,
                 "stage_guide": rules.STAGE_GUIDE,
-                "action_labels": {t.code: t.label for t in rules.TRANSITIONS}
-                | dict(rules.NOTE_KINDS),
+                "action_labels": ACTION_LABELS,
                 "note_kinds": rules.NOTE_KINDS,
                 "may_note": user.role in (ADMIN, STAFF, ASSESSOR, COMMUNITY),
                 "plan_form": formlib.empty(forms.PLAN_ITEM, {"kind": "milestone"}),
@@ -243,6 +275,20 @@ class OrganizationController(Controller):
                 "assessors": await reviews.assessors(),
                 "kinds": {k.code: k for k in workitem_rules.kinds()},
                 "facts": await pipeline.gather_facts(organization),
+                "agreement": await center.current_agreement(organization_id),
+                "support": support,
+                "support_totals": center_rules.support_totals(support),
+                "support_form": formlib.empty(forms_center.SUPPORT, {"kind": "coaching"}),
+                "support_kinds": dict(center_rules.SUPPORT_KINDS),
+                "services": center_rules.SERVICES,
+                "service_labels": dict(center_rules.SERVICES),
+                "zones": dict(center_rules.ZONES),
+                "agreement_statuses": dict(center_rules.AGREEMENT_STATUSES),
+                "checklist": await pipeline.checklist(organization)
+                if organization["stage"] in rules.CHECKLIST_STAGES + ("follow_up",)
+                else [],
+                "may_check": user.role in (ADMIN, STAFF)
+                and organization["stage"] in rules.CHECKLIST_STAGES,
                 **CHOICES,
             },
         )
@@ -270,8 +316,9 @@ class OrganizationController(Controller):
             )
         try:
             track = data.get("track") if isinstance(data.get("track"), str) else None
+            services = tuple(await form_list(request, "services"))
             stage = await pipeline.transition(
-                user, organization_id, version, code, reason, attachment, track
+                user, organization_id, version, code, reason, attachment, track, services
             )
         except PipelineError as exc:
             flash(request, exc.message, "error")
@@ -315,6 +362,22 @@ class OrganizationController(Controller):
         else:
             flash(request, "；".join(form.errors.values()), "error")
         return see_other(f"/organizations/{organization_id}")
+
+    @post("/{organization_id:int}/checklist", opt=allow(ADMIN, STAFF))
+    async def checklist(self, request: Request, organization_id: FromPath[int]) -> Redirect:
+        """Ticks or unticks one item of the graduation checklist."""
+        data = await form_data(request)
+        item = data.get("item") if isinstance(data.get("item"), str) else ""
+        note = data.get("note") if isinstance(data.get("note"), str) else ""
+        try:
+            await pipeline.set_check(
+                user_of(request), organization_id, item, data.get("done") == "1", note
+            )
+        except PipelineError as exc:
+            flash(request, exc.message, "error")
+        else:
+            flash(request, _("出壳清单已更新。"))
+        return see_other(f"/organizations/{organization_id}#checklist")
 
     @post("/{organization_id:int}/outcomes", opt=allow(ADMIN, STAFF))
     async def record_outcome(self, request: Request, organization_id: FromPath[int]) -> Redirect:

@@ -7,13 +7,17 @@ scoring engine's sheets. Staff assign; an assessor scores, submits or recuses on
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from incubator.accounts.tables import User
 from incubator.core.auth import CurrentUser
-from incubator.core.db import write_transaction
+from incubator.core.db import lock_rows, read_transaction, write_transaction
 from incubator.core.i18n import _
-from incubator.organizations.service import get_organization
+from incubator.core.scoping import where_all
+from incubator.organizations import rules as org_rules
+from incubator.organizations.service import get_organization, organization_scope
+from incubator.organizations.tables import Organization
 from incubator.scoring import rules as scoring_rules
 from incubator.scoring import service as scoring
 from incubator.workitems import rules as workitem_rules
@@ -48,51 +52,161 @@ async def assessors() -> list[dict]:
     )
 
 
+@dataclass(frozen=True)
+class Assigned:
+    """What an assignment did: new review items, and pairs skipped as already assigned."""
+
+    created: int
+    skipped: int
+
+
 async def assign(
     actor: CurrentUser, organization_id: int, assessor_ids: list[int], due_date: dt.date | None
 ) -> int:
     """Assigns assessors to the review the organization's stage calls for; returns how many
     new assignments were made (someone already assigned is not assigned twice)."""
-    organization = await get_organization(actor, organization_id)
-    if organization is None:
-        raise ReviewError(_("社会组织不存在"))
-    if organization["stage"] not in STAGE_REVIEWS:
-        raise ReviewError(_("当前阶段不需要评审"))
+    return (await assign_many(actor, [organization_id], assessor_ids, due_date)).created
+
+
+async def assign_many(
+    actor: CurrentUser,
+    organization_ids: list[int],
+    assessor_ids: list[int],
+    due_date: dt.date | None,
+    *,
+    stage: str | None = None,
+) -> Assigned:
+    """Every chosen assessor to every chosen organization, all or nothing, in one transaction.
+
+    Each organization gets the review its stage calls for; with `stage`, every organization must
+    still be in that stage. The first organization that cannot be assigned (gone, out of scope,
+    moved on) raises ReviewError naming it, and nothing at all is written.
+    """
+    organization_ids = list(dict.fromkeys(organization_ids))
+    assessor_ids = list(dict.fromkeys(assessor_ids))
+    if not organization_ids:
+        raise ReviewError(_("请至少选择一个社会组织"))
     if not assessor_ids:
         raise ReviewError(_("请至少选择一位评审"))
-    kind, _rubric = STAGE_REVIEWS[organization["stage"]]
-    valid = {a["id"] for a in await assessors()}
-    if set(assessor_ids) - valid:
-        raise ReviewError(_("所选评审不存在或已停用"))
-    created = 0
+    created = skipped = 0
     async with write_transaction():
-        existing = {
-            r["owner"]
-            for r in await WorkItem.select(WorkItem.owner).where(
-                (WorkItem.kind == kind)
-                & (WorkItem.subject_table == SUBJECT)
-                & (WorkItem.subject_id == organization_id)
-                & (WorkItem.status != "cancelled")
+        # Two staff assigning at once must not both pass the already-assigned check.
+        await lock_rows(Organization, organization_ids)
+        valid = {a["id"] for a in await assessors()}
+        if set(assessor_ids) - valid:
+            raise ReviewError(_("所选评审不存在或已停用"))
+        for organization_id in organization_ids:
+            organization = await get_organization(actor, organization_id)
+            if organization is None:
+                raise ReviewError(_("社会组织不存在（编号 {id}）").format(id=organization_id))
+            made = await _assign_one(actor, organization, assessor_ids, due_date, stage)
+            created += made
+            skipped += len(assessor_ids) - made
+    return Assigned(created=created, skipped=skipped)
+
+
+async def _assign_one(
+    actor: CurrentUser,
+    organization: dict,
+    assessor_ids: list[int],
+    due_date: dt.date | None,
+    stage: str | None,
+) -> int:
+    """The review items of one organization, inside the caller's transaction."""
+    name, current = organization["name"], organization["stage"]
+    if stage is not None and current != stage:
+        raise ReviewError(
+            _("“{name}”已不在“{stage}”阶段（现为“{current}”）").format(
+                name=name,
+                stage=_(org_rules.stage_label(stage)),
+                current=_(org_rules.stage_label(current)),
             )
-        }
-        for assessor_id in assessor_ids:
-            if assessor_id in existing:
-                continue
+        )
+    if current not in STAGE_REVIEWS:
+        raise ReviewError(_("“{name}”当前阶段不需要评审").format(name=name))
+    kind, _rubric = STAGE_REVIEWS[current]
+    existing = await _assigned_owners(kind, organization["id"])
+    created = 0
+    for assessor_id in assessor_ids:
+        if assessor_id in existing:
+            continue
+        try:
             await workitems.create_item(
                 actor,
                 kind=kind,
-                title=_("{name}：{review}").format(
-                    name=organization["name"], review=_(_kind_label(kind))
-                ),
+                title=_("{name}：{review}").format(name=name, review=_(_kind_label(kind))),
                 due_date=due_date,
                 owner_id=assessor_id,
-                subject=(SUBJECT, organization_id),
+                subject=(SUBJECT, organization["id"]),
                 community_id=organization["community"],
-                organization_id=organization_id,
+                organization_id=organization["id"],
                 owner_roles=("assessor",),
             )
-            created += 1
+        except workitems.WorkItemError as exc:
+            raise ReviewError(_("“{name}”：{error}").format(name=name, error=exc.message)) from exc
+        created += 1
     return created
+
+
+async def _assigned_owners(kind: str, organization_id: int) -> set[int]:
+    """Who already holds a review of this kind on the organization (cancelled ones aside)."""
+    return {
+        r["owner"]
+        for r in await WorkItem.select(WorkItem.owner).where(
+            (WorkItem.kind == kind)
+            & (WorkItem.subject_table == SUBJECT)
+            & (WorkItem.subject_id == organization_id)
+            & (WorkItem.status != "cancelled")
+        )
+    }
+
+
+async def screening_queue(user: CurrentUser) -> list[dict]:
+    """Organizations in screening, longest waiting first, with the assessors already assigned."""
+    kind, _rubric = STAGE_REVIEWS["screening"]
+    async with read_transaction():
+        rows = await where_all(
+            Organization.select(
+                Organization.id,
+                Organization.name,
+                Organization.stage_since,
+                Organization.community.name.as_alias("community_name"),
+            )
+            .where((Organization.stage == "screening") & Organization.is_archived.eq(False))
+            .order_by(Organization.stage_since)
+            .order_by(Organization.id),
+            organization_scope(user),
+        )
+        ids = [r["id"] for r in rows]
+        items = (
+            await WorkItem.select(
+                WorkItem.subject_id,
+                WorkItem.status,
+                WorkItem.owner.display_name.as_alias("owner_name"),
+                WorkItem.owner.username.as_alias("owner_username"),
+            )
+            .where(
+                (WorkItem.kind == kind)
+                & (WorkItem.subject_table == SUBJECT)
+                & WorkItem.subject_id.is_in(ids or [-1])
+                & (WorkItem.status != "cancelled")
+            )
+            .order_by(WorkItem.id)
+        )
+    reviewers: dict[int, list[dict]] = {}
+    for item in items:
+        reviewers.setdefault(item["subject_id"], []).append(
+            {"name": item["owner_name"] or item["owner_username"], "status": item["status"]}
+        )
+    return [
+        {
+            **r,
+            "reviewers": reviewers.get(r["id"], []),
+            # Recused assessors no longer count towards the panel.
+            "active": sum(1 for x in reviewers.get(r["id"], []) if x["status"] != "recused"),
+        }
+        for r in rows
+    ]
 
 
 def _kind_label(kind: str) -> str:

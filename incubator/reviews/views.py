@@ -8,7 +8,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from incubator.core.flash import flash
-from incubator.core.forms import Field, bind
+from incubator.core.forms import Field, Form, bind, empty
 from incubator.core.http import form_data, form_list, int_or_none, see_other, user_of
 from incubator.core.i18n import N_, _
 from incubator.core.locking import StaleVersionError
@@ -21,6 +21,11 @@ from incubator.workitems import rules as workitem_rules
 
 NAV = (NavItem(N_("评审任务"), "/reviews", frozenset({ADMIN, STAFF, ASSESSOR}), order=95),)
 ASSIGN = (Field("due_date", N_("评分期限"), kind="date"),)
+
+
+async def _chosen_ids(request: Request, key: str) -> list[int]:
+    """The ids ticked in a group of checkboxes (anything else is ignored)."""
+    return [i for v in await form_list(request, key) if (i := int_or_none(v)) is not None]
 
 
 def _points(data: dict, codes: list[str]) -> tuple[dict, dict, list[str]]:
@@ -50,6 +55,67 @@ class ReviewController(Controller):
         return Template(
             "reviews/index.html",
             context={"items": items, "kinds": {k.code: k for k in workitem_rules.kinds()}},
+        )
+
+    async def _bulk_page(
+        self,
+        request: Request,
+        form: Form,
+        organization_ids: list[int],
+        assessor_ids: list[int],
+        problem: str = "",
+        status: int = 200,
+    ) -> Template:
+        return Template(
+            "reviews/assign.html",
+            context={
+                "form": form,
+                "queue": await service.screening_queue(user_of(request)),
+                "assessors": await service.assessors(),
+                "chosen_organizations": set(organization_ids),
+                "chosen_assessors": set(assessor_ids),
+                "problem": problem,
+                "kind": workitem_rules.kind("screening_review"),
+            },
+            status_code=status,
+        )
+
+    @get("/assign", opt=allow(ADMIN, STAFF))
+    async def bulk(self, request: Request) -> Template:
+        """筛选评估: assign several assessors to several organizations in screening at once."""
+        return await self._bulk_page(request, empty(ASSIGN), [], [])
+
+    @post("/assign", opt=allow(ADMIN, STAFF))
+    async def bulk_assign(self, request: Request) -> Template | Redirect:
+        form = bind(ASSIGN, await form_data(request))
+        organization_ids = await _chosen_ids(request, "organization")
+        assessor_ids = await _chosen_ids(request, "assessor")
+        if not organization_ids:
+            form.add_error("organization", _("请至少选择一个社会组织"))
+        if not assessor_ids:
+            form.add_error("assessor", _("请至少选择一位评审"))
+        problem = ""
+        if form.ok:
+            try:
+                done = await service.assign_many(
+                    user_of(request),
+                    organization_ids,
+                    assessor_ids,
+                    form.cleaned["due_date"],
+                    stage="screening",
+                )
+            except ReviewError as exc:
+                problem = _("未安排任何评审：{error}").format(error=exc.message)
+            else:
+                message = _("已为 {orgs} 个社会组织新安排 {n} 项评审任务。").format(
+                    orgs=len(set(organization_ids)), n=done.created
+                )
+                if done.skipped:
+                    message += _("{n} 项此前已安排，未重复安排。").format(n=done.skipped)
+                flash(request, message)
+                return see_other("/reviews/assign")
+        return await self._bulk_page(
+            request, form, organization_ids, assessor_ids, problem, status=400
         )
 
     @staticmethod
@@ -136,7 +202,7 @@ class AssignController(Controller):
     async def assign(self, request: Request, organization_id: FromPath[int]) -> Redirect:
         data = await form_data(request)
         form = bind(ASSIGN, data)
-        chosen = [int(v) for v in await form_list(request, "assessor") if v.isdigit()]
+        chosen = await _chosen_ids(request, "assessor")
         back = f"/organizations/{organization_id}"
         if not form.ok:
             flash(request, next(iter(form.errors.values())), "error")

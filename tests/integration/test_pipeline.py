@@ -15,7 +15,16 @@ def qingniao(settings):
     return sql(settings, "SELECT * FROM organization WHERE name = '青鸟志愿者服务队'")[0]
 
 
-def step(client, oid, code, reason="", files=None, version=None, track="in_park_6"):
+def step(
+    client,
+    oid,
+    code,
+    reason="",
+    files=None,
+    version=None,
+    track="in_park_6",
+    services=("office_space", "mentoring"),
+):
     page = client.get(f"/organizations/{oid}").text
     if version is None:
         version = re.search(r'name="version" value="(\d+)"', page).group(1)
@@ -24,6 +33,7 @@ def step(client, oid, code, reason="", files=None, version=None, track="in_park_
         "version": str(version),
         "reason": reason,
         "track": track,
+        "services": list(services),
         "_csrf_token": csrf_token(client, f"/organizations/{oid}"),
     }
     response = client.post(f"/organizations/{oid}/transition", data=data, files=files)
@@ -56,6 +66,44 @@ def score(client, settings, oid, username, rubric_code, scale):
     client.blocking_portal.call(run)
 
 
+def make_room(client, name="201 办公室", desks=2):
+    """A staff user adds an office room with its desks."""
+    response = post_form(
+        client,
+        "/center/rooms",
+        {"zone": "office", "name": name, "capacity": "8", "area": "40", "desks": str(desks)},
+        page="/center/space",
+    )
+    assert response.status_code == 303, response.text
+
+
+def draft_agreement(client, oid, signed_on="2026-11-20", desk_count=1, **extra):
+    """Staff draft the entry agreement on its page, taking the first free desks."""
+    page = client.get(f"/organizations/{oid}/agreement").text
+    fields = dict(re.findall(r'<(?:input|textarea)[^>]*name="(\w+)"[^>]*value="([^"]*)"', page))
+    data = {
+        "version": fields.get("version", "0"),
+        "period_start": fields.get("period_start", ""),
+        "period_end": fields.get("period_end", ""),
+        "signed_on": signed_on,
+        "obligations": "遵守中心管理制度",
+        "commitment": "材料真实有效",
+        "services": ["office_space", "mentoring"],
+        "desks": re.findall(r'name="desks" value="(\d+)"', page)[:desk_count],
+        **extra,
+    }
+    return post_form(client, f"/organizations/{oid}/agreement", data, page=f"/organizations/{oid}")
+
+
+def complete_checklist(client, oid):
+    page = client.get(f"/organizations/{oid}").text
+    for item in re.findall(r'data-check="(\w+)"', page):
+        response = post_form(
+            client, f"/organizations/{oid}/checklist", {"item": item, "done": "1"}, page="/"
+        )
+        assert response.status_code == 303
+
+
 def test_an_organization_goes_through_every_stage_with_a_timeline(client, settings):
     oid = qingniao(settings)["id"]
     login(client, "staff")
@@ -70,14 +118,25 @@ def test_an_organization_goes_through_every_stage_with_a_timeline(client, settin
     assert "至少需要 2 位评审提交筛选评分，目前 0 位" in page
     score(client, settings, oid, "assessor", "screening", 0.9)
     score(client, settings, oid, "assessor2", "screening", 0.8)
+    page = step(client, oid, "admit", reason="社区需求明确", services=())
+    assert "请选择服务包（至少一项服务）" in page
     assert "已进入“入壳”阶段" in step(client, oid, "admit", reason="社区需求明确")
+    assert qingniao(settings)["service_package"] == "office_space,mentoring"
     assert "请上传盖章的入驻协议扫描件" in step(client, oid, "sign_agreement")
+    page = step(
+        client, oid, "sign_agreement", files={"attachment": ("入驻协议.png", PNG, "image/png")}
+    )
+    assert "入驻协议尚未完成，缺少：入驻协议" in page
+    make_room(client)
+    assert draft_agreement(client, oid).status_code == 303
     page = step(
         client, oid, "sign_agreement", files={"attachment": ("入驻协议.png", PNG, "image/png")}
     )
     assert "已进入“孵化”阶段" in page
     assert "已进入“出壳”阶段" in step(client, oid, "request_graduation")
     score(client, settings, oid, "assessor", "graduation", 0.85)
+    assert "出壳清单尚未完成：提交孵化总结报告" in step(client, oid, "graduate")
+    complete_checklist(client, oid)
     page = step(client, oid, "graduate")
     assert "已进入“跟踪辅导”阶段" in page
     # Follow-up visits at +3, +6, +12 months became work items.
@@ -99,6 +158,7 @@ def test_an_organization_goes_through_every_stage_with_a_timeline(client, settin
         "accept",
         "submit",
         "admit",
+        "agreement",
         "sign_agreement",
         "request_graduation",
         "graduate",
@@ -270,8 +330,9 @@ def test_planned_milestones_block_graduation_until_done_and_exits_plan_a_handove
         oid,
     )
     score(client, settings, oid, "assessor", "graduation", 0.9)
+    complete_checklist(client, oid)
     page = step(client, oid, "graduate")
-    assert "还有 1 项交接或总结报告事项未办结" in page
+    assert "还有 1 项孵化节点、整改、交接或总结报告事项未办结" in page
     page = step(client, oid, "terminate", reason="负责人长期联系不上")
     assert "已进入“退出孵化”阶段" in page
     handover = sql(

@@ -111,6 +111,7 @@ def test_two_assessors_score_and_staff_admit(client, settings):
             "version": str(version),
             "reason": "评分达标",
             "track": "in_park_12",
+            "services": ["office_space", "mentoring"],
             "_csrf_token": token,
         },
     )

@@ -14,6 +14,10 @@ OTHER = "常州市新北区阳光助残服务社"  # 新龙社区, not 青鸟's 
 READS = (
     "/organizations/{id}",
     "/organizations/{id}/edit",
+    "/organizations/{id}/agreement",
+    "/organizations/{id}/application",
+    "/organizations/{id}/application/preview",
+    "/organizations/{id}/application/receipt",
     "/api/v1/organizations/{id}",
 )
 WRITES = (
@@ -30,6 +34,25 @@ WRITES = (
     ("/organizations/{id}/transition", {"code": "accept", "version": "1"}),
     ("/organizations/{id}/transition", {"code": "withdraw", "version": "1", "reason": "x"}),
     ("/organizations/{id}/reviewers", {"assessor": "3"}),
+    ("/organizations/{id}/notes", {"kind": "note", "text": "x"}),
+    ("/organizations/{id}/items", {"kind": "milestone", "title": "x"}),
+    ("/organizations/{id}/outcomes", {"recorded_on": "2017-01-01", "registration_status": "filed"}),
+    ("/organizations/{id}/checklist", {"item": "final_report", "done": "1"}),
+    ("/organizations/{id}/support", {"kind": "coaching", "held_on": "2017-01-01", "topic": "x"}),
+    (
+        "/organizations/{id}/agreement",
+        {
+            "period_start": "2017-01-01",
+            "period_end": "2017-12-31",
+            "obligations": "x",
+            "commitment": "x",
+            "services": "mentoring",
+            "version": "0",
+        },
+    ),
+    ("/organizations/{id}/application", {"round_id": "1"}),
+    ("/organizations/{id}/application/submit", {"version": "1"}),
+    ("/organizations/{id}/application/files", {"kind": "charter"}),
 )
 
 
@@ -37,7 +60,16 @@ def snapshot(settings, oid):
     org = sql(settings, "SELECT name, stage, version FROM organization WHERE id = $1", oid)[0]
     counts = {
         table: len(sql(settings, f"SELECT id FROM {table}"))  # noqa: S608 - fixed table names
-        for table in ("organization_event", "work_item", "stored_file")
+        for table in (
+            "organization_event",
+            "work_item",
+            "stored_file",
+            "application",
+            "entry_agreement",
+            "support_record",
+            "graduation_check",
+            "organization_outcome",
+        )
     }
     return org, counts
 
@@ -62,3 +94,13 @@ def test_another_organizations_routes_show_and_change_nothing(client, settings, 
     assert OTHER not in {row[0] for row in sheet.iter_rows(values_only=True)}
     assert OTHER not in str(client.get("/api/v1/organizations").json())
     assert snapshot(settings, oid) == before
+
+
+def test_every_organization_route_is_in_the_matrix(settings):
+    """A new route under an organization's id must be added above to be tried."""
+    from incubator.app import create_app
+
+    tried = set(READS) | {path for path, _data in WRITES}
+    for route in create_app(settings).routes:
+        if "{organization_id:int}" in route.path:
+            assert route.path.replace("{organization_id:int}", "{id}") in tried, route.path

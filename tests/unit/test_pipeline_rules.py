@@ -16,6 +16,7 @@ READY = Facts(
     has_attachment=True,
     has_reason=True,
     track="in_park_6",
+    service_package=("office_space",),
 )
 
 
@@ -54,6 +55,10 @@ def test_an_incomplete_application_cannot_go_to_screening():
             "请填写“录取入壳”的理由",
         ),
         (Facts(screening_reviews=2, screening_band="admit", has_reason=True), "请选择孵化方式"),
+        (
+            Facts(screening_reviews=2, screening_band="admit", has_reason=True, track="off_park"),
+            "请选择服务包（至少一项服务）",
+        ),
     ],
 )
 def test_admission_needs_two_reviews_an_admitting_mean_and_a_reason(facts, message):
@@ -67,7 +72,10 @@ def test_signing_needs_the_stamped_scan():
 
 def test_graduation_waits_for_open_handover_items():
     facts = Facts(graduation_reviews=1, graduation_band="graduate", open_blocking_items=2)
-    assert error("graduation", "graduate", facts=facts) == "还有 2 项交接或总结报告事项未办结"
+    assert (
+        error("graduation", "graduate", facts=facts)
+        == "还有 2 项孵化节点、整改、交接或总结报告事项未办结"
+    )
 
 
 def test_graduation_needs_a_passing_assessment():
@@ -138,3 +146,41 @@ def test_screening_can_send_an_application_back_for_more_material():
         == "请填写“待补材料，退回申请人补充”的理由"
     )
     assert error("screening", "request_more", facts=Facts(has_reason=True)) is None
+
+
+def test_signing_needs_a_complete_agreement():
+    facts = Facts(has_attachment=True, agreement_missing=("入驻协议",))
+    assert error("entry", "sign_agreement", facts=facts) == "入驻协议尚未完成，缺少：入驻协议"
+    facts = Facts(has_attachment=True, agreement_missing=("签订日期", "服务项目"))
+    assert (
+        error("entry", "sign_agreement", facts=facts)
+        == "入驻协议尚未完成，缺少：签订日期、服务项目"
+    )
+
+
+@pytest.mark.parametrize(
+    ("code", "facts", "message"),
+    [
+        ("midterm_pass", Facts(), "尚无提交的中期评估评分"),
+        ("midterm_pass", Facts(midterm_reviews=2, midterm_band="fail"), "中期评估均分不合格"),
+        ("midterm_pass", Facts(midterm_reviews=1, midterm_band="pass"), None),
+        ("midterm_rectify", Facts(midterm_reviews=1, midterm_band="fail"), "请填写"),
+        ("midterm_rectify", Facts(has_reason=True), "尚无提交的中期评估评分"),
+        ("midterm_rectify", Facts(midterm_reviews=1, midterm_band="fail", has_reason=True), None),
+    ],
+)
+def test_the_midterm_review_decides(code, facts, message):
+    result = error("incubation", code, facts=facts)
+    assert (result is None) if message is None else (message in result)
+    assert error("graduation", code, facts=facts) is not None  # only during incubation
+
+
+def test_graduation_needs_the_checklist_for_the_track():
+    in_park = [code for code, _label in rules.checklist_for("in_park_12")]
+    off_park = [code for code, _label in rules.checklist_for("off_park")]
+    assert "space_returned" in in_park and "space_returned" not in off_park
+    missing = rules.checklist_missing("off_park", set(off_park[1:]))
+    assert missing == (rules.GRADUATION_CHECKLIST[0][1],)
+    facts = Facts(graduation_reviews=1, graduation_band="graduate", checklist_missing=missing)
+    assert error("graduation", "graduate", facts=facts) == "出壳清单尚未完成：提交孵化总结报告"
+    assert rules.checklist_missing("off_park", set(off_park)) == ()
