@@ -14,7 +14,8 @@ from typing import Any
 
 from piccolo.query.functions.aggregate import Count
 
-from incubator.applications.tables import Application
+from incubator.applications import rules as application_rules
+from incubator.applications.tables import Application, ApplicationFile
 from incubator.center import rules as center_rules
 from incubator.center import service as center
 from incubator.core import audit, files
@@ -502,3 +503,40 @@ async def set_check(
             "checklist",
             after={"item": item, "done": done, "note": note.strip()[:255]},
         )
+
+
+async def documents(organization_id: int) -> list[dict]:
+    """Every document of the organization in one list: application papers, the agreement scan
+    and files attached to pipeline steps, each with what it is."""
+    labels = dict(application_rules.DOCUMENTS)
+    papers = await ApplicationFile.select(
+        ApplicationFile.document,
+        ApplicationFile.file,
+        ApplicationFile.file.original_name.as_alias("name"),
+    ).where(
+        (ApplicationFile.application.organization == organization_id)
+        & ApplicationFile.is_current.eq(True)
+    )
+    found = [
+        {"file": p["file"], "name": p["name"], "label": labels.get(p["document"], p["document"])}
+        for p in papers
+    ]
+    agreement = await center.current_agreement(organization_id)
+    if agreement and agreement["scan"]:
+        found.append(
+            {"file": agreement["scan"], "name": agreement["scan_name"], "label": N_("入驻协议")}
+        )
+    seen = {d["file"] for d in found}
+    for event in await timeline(organization_id):
+        if event["attachment"] and event["attachment"] not in seen:
+            seen.add(event["attachment"])
+            found.append(
+                {
+                    "file": event["attachment"],
+                    "name": event["attachment_name"],
+                    "label": rules.BY_CODE[event["action"]].label
+                    if event["action"] in rules.BY_CODE
+                    else N_("附件"),
+                }
+            )
+    return found

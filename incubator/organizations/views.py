@@ -276,6 +276,7 @@ class OrganizationController(Controller):
                 "kinds": {k.code: k for k in workitem_rules.kinds()},
                 "facts": await pipeline.gather_facts(organization),
                 "agreement": await center.current_agreement(organization_id),
+                "documents": await pipeline.documents(organization_id),
                 "support": support,
                 "support_totals": center_rules.support_totals(support),
                 "support_form": formlib.empty(forms_center.SUPPORT, {"kind": "coaching"}),

@@ -67,6 +67,10 @@ def test_a_new_applicant_registers_drafts_uploads_previews_and_submits(client, s
     for document in UNREGISTERED_DOCS:
         assert upload(client, oid, document).status_code == 303
     upload(client, oid, "charter", name="章程（修订）.pdf")  # replaces the first charter
+    documents = client.get(f"/organizations/{oid}").text.split('id="documents"')[1]
+    documents = documents.split("</section>")[0]
+    assert "章程（修订）.pdf" in documents and "组织章程（草案）" in documents
+    assert documents.count("<li>") == len(UNREGISTERED_DOCS)  # the replaced charter is gone
     preview = client.get(f"/organizations/{oid}/application/preview").text
     assert "章程（修订）.pdf" in preview and "提交申请" in preview
     version = re.search(r'name="version" value="(\d+)"', preview).group(1)

@@ -165,6 +165,8 @@ def test_an_organization_goes_through_every_stage_with_a_timeline(client, settin
     ]
     assert {e["actor_name"] for e in events} == {"王中心"}
     assert "入驻协议.png" in page  # the scan is on the timeline
+    documents = client.get(f"/organizations/{oid}").text.split('id="documents"')[1]
+    assert "入驻协议.png" in documents.split("</section>")[0]  # and among the documents
 
 
 def test_two_staff_moving_at_once_one_wins_the_other_is_told(client, settings):
