@@ -19,6 +19,7 @@ from litestar.template import TemplateConfig
 
 from incubator.accounts import service as accounts
 from incubator.accounts import views as account_views
+from incubator.activities import views as activity_views
 from incubator.api import views as api_views
 from incubator.applications import views as application_views
 from incubator.center import views as center_views
@@ -32,6 +33,7 @@ from incubator.core.web import (
     exception_handlers,
     template_engine,
 )
+from incubator.evaluations import views as evaluation_views
 from incubator.home import my_work
 from incubator.home import views as home_views
 from incubator.notifications import service as notifications
@@ -58,6 +60,8 @@ MODULES = (
     application_views,
     review_views,
     center_views,
+    activity_views,
+    evaluation_views,
     region_views,
     workitem_views,
     scoring_views,

@@ -1,4 +1,5 @@
-"""`incubator serve | migrate | seed-demo | create-user | backup | restore | purge-sessions`."""
+"""`incubator serve | migrate | seed-demo | bench-data | create-user | backup | restore |
+purge-sessions`."""
 
 from __future__ import annotations
 
@@ -57,14 +58,29 @@ def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench_data(settings: Settings, args: argparse.Namespace) -> int:
+    from incubator.bench_data import generate_activities
+
+    async def generate() -> int:
+        return await generate_activities(args.activities)
+
+    made = _with_database(settings, generate)
+    print(f"已生成 {made} 条压测活动记录 (benchmark activities generated)")
+    return 0
+
+
 def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
     from incubator.demo import existing_demo_accounts, seed_demo
+    from incubator.demo_activities import seed_activities_demo
+    from incubator.demo_evaluations import seed_evaluations_demo
     from incubator.demo_pipeline import seed_pipeline_demo
 
     async def seed() -> list:
         created = await seed_demo()
         if created:
             await seed_pipeline_demo(settings.uploads_dir)
+            await seed_activities_demo()
+            await seed_evaluations_demo()
         return created
 
     accounts = _with_database(settings, seed)
@@ -166,6 +182,9 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=cmd_serve)
     sub.add_parser("migrate", help="执行数据库迁移").set_defaults(run=cmd_migrate)
     sub.add_parser("seed-demo", help="空数据库时加载演示数据").set_defaults(run=cmd_seed_demo)
+    bench = sub.add_parser("bench-data", help="生成压测数据（服务记录台账）")
+    bench.add_argument("--activities", type=int, default=100_000)
+    bench.set_defaults(run=cmd_bench_data)
     create = sub.add_parser("create-user", help="创建用户")
     create.add_argument("username")
     create.add_argument(

@@ -88,7 +88,7 @@ AGREEMENT_PDF = (
 )
 
 
-async def _person(username: str, role: str) -> CurrentUser:
+async def person(username: str, role: str) -> CurrentUser:
     user_id = await find_user_id(username)
     row = await get_user(user_id) if user_id is not None else None
     assert row is not None, username
@@ -97,7 +97,7 @@ async def _person(username: str, role: str) -> CurrentUser:
 
 async def _score(staff: CurrentUser, organization_id: int, rubric: str, scale: float) -> None:
     """The center assigns both demo assessors, who score and submit through their reviews."""
-    scorers = [await _person(u, "assessor") for u in ("assessor", "assessor2")]
+    scorers = [await person(u, "assessor") for u in ("assessor", "assessor2")]
     await reviews.assign(staff, organization_id, [s.id for s in scorers], local_today())
     for n, scorer in enumerate(scorers):
         item = next(
@@ -180,7 +180,7 @@ async def _checklist(staff: CurrentUser, organization_id: int) -> None:
 
 async def seed_pipeline_demo(uploads_dir: Path) -> int:
     """Adds the demo pipeline organizations unless they exist; returns how many were added."""
-    staff = await _person("staff", "staff")
+    staff = await person("staff", "staff")
     await _space(staff)
     ending_soon_done = False
     communities = itertools.cycle(await community_choices())

@@ -5,9 +5,11 @@ from pathlib import Path
 from piccolo.conf.apps import AppConfig
 
 from incubator.accounts.tables import ApiToken, LoginAttempt, User, UserSession
+from incubator.activities.tables import Activity, ActivityFile, ActivityImport
 from incubator.applications.tables import Application, ApplicationFile, RecruitmentRound
 from incubator.center.tables import Desk, DeskAllocation, EntryAgreement, Room, SupportRecord
 from incubator.core.tables import AuditLog, Counter, StoredFile
+from incubator.evaluations.tables import ComplianceRecord, Evaluation
 from incubator.notifications.tables import Notification
 from incubator.organizations.tables import Organization
 from incubator.organizations.timeline import (
@@ -55,6 +57,11 @@ APP_CONFIG = AppConfig(
         EntryAgreement,
         DeskAllocation,
         SupportRecord,
+        Activity,
+        ActivityFile,
+        ActivityImport,
+        Evaluation,
+        ComplianceRecord,
     ],
     migration_dependencies=[],
     commands=[],

@@ -9,10 +9,12 @@ from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 
+from incubator.activities import service as activities
 from incubator.core.http import user_of
 from incubator.core.pagination import PageRequest, page_request, sort_request
 from incubator.core.personal import mask_phone
 from incubator.core.roles import ADMIN, ASSESSOR, COMMUNITY, STAFF, allow, allow_signed_in
+from incubator.evaluations import service as evaluations
 from incubator.organizations import pipeline_service as pipeline
 from incubator.organizations import service as organizations
 from incubator.regions import service as regions
@@ -109,6 +111,92 @@ def _organization_item(row: dict) -> dict:
         "stage": row["stage"],
         "stage_since": row["stage_since"],
     }
+
+
+@dataclass
+class ActivityItem:
+    id: int
+    ledger_no: str
+    title: str
+    category: str
+    held_on: dt.date
+    organization_id: int | None
+    organization: str | None
+    community_id: int | None
+    community: str | None
+    place: str
+    hours: str
+    participants: int
+    beneficiaries: int
+    volunteers: int
+    served_groups: list[str]
+    status: str
+    is_highlight: bool
+
+
+@dataclass
+class ActivityTotals:
+    count: int
+    hours: str
+    participants: int
+    beneficiaries: int
+    volunteers: int
+
+
+@dataclass
+class ActivityList:
+    items: list[ActivityItem]
+    total: int
+    page: int
+    page_size: int
+    totals: ActivityTotals
+
+
+def _activity_item(row: dict) -> ActivityItem:
+    return ActivityItem(
+        id=row["id"],
+        ledger_no=row["ledger_no"],
+        title=row["title"],
+        category=row["category"],
+        held_on=row["held_on"],
+        organization_id=row["organization"],
+        organization=row["organization_name"],
+        community_id=row["community"],
+        community=row["community_name"],
+        place=row["place"],
+        hours=str(row["hours"]),
+        participants=row["participants"],
+        beneficiaries=row["beneficiaries"],
+        volunteers=row["volunteers"],
+        served_groups=[g for g in row["served_groups"].split(",") if g],
+        status=row["status"],
+        is_highlight=row["is_highlight"],
+    )
+
+
+@dataclass
+class EvaluationItem:
+    id: int
+    organization_id: int
+    organization: str
+    community_id: int | None
+    grade: str
+    total_score: str | None
+    evaluated_on: dt.date
+    valid_until: dt.date
+    status: str
+    body: str
+    certificate_no: str
+    downgraded_on: dt.date | None
+    downgraded_to: str
+
+
+@dataclass
+class EvaluationList:
+    items: list[EvaluationItem]
+    total: int
+    page: int
+    page_size: int
 
 
 class ApiV1Controller(Controller):
@@ -229,4 +317,104 @@ class OrganizationApiController(Controller):
 
 
 NAV = ()
-ROUTES = [ApiV1Controller, OrganizationApiController]
+
+
+class ActivityApiController(Controller):
+    path = "/api/v1/activities"
+    tags = ["v1"]
+    opt = allow_signed_in()
+
+    @get("/")
+    async def index(
+        self,
+        request: Request,
+        page: FromQuery[int] = 1,
+        page_size: FromQuery[int] = 20,
+        organization: FromQuery[int | None] = None,
+        community: FromQuery[int | None] = None,
+        category: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
+        date_from: FromQuery[dt.date | None] = None,
+        date_to: FromQuery[dt.date | None] = None,
+    ) -> ActivityList:
+        """The activity ledger in the caller's scope, newest first, with the filtered totals."""
+        filters = {
+            "organization": str(organization) if organization is not None else "",
+            "community": str(community) if community is not None else "",
+            "category": category or "",
+            "status": status or "",
+            "date_from": date_from.isoformat() if date_from else "",
+            "date_to": date_to.isoformat() if date_to else "",
+        }
+        result, totals = await activities.ledger(
+            user_of(request),
+            filters,
+            page_request({"page": page, "page_size": page_size}),
+            sort_request({}, activities.SORTS, "-held_on"),
+        )
+        return ActivityList(
+            items=[_activity_item(r) for r in result.items],
+            total=result.total,
+            page=result.page,
+            page_size=result.page_size,
+            totals=ActivityTotals(**totals.as_api()),
+        )
+
+
+class EvaluationApiController(Controller):
+    path = "/api/v1/evaluations"
+    tags = ["v1"]
+    opt = allow(ADMIN, STAFF, ASSESSOR, COMMUNITY)
+
+    @get("/")
+    async def index(
+        self,
+        request: Request,
+        page: FromQuery[int] = 1,
+        page_size: FromQuery[int] = 20,
+        community: FromQuery[int | None] = None,
+        grade: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
+        year: FromQuery[int | None] = None,
+    ) -> EvaluationList:
+        """The grade register in the caller's scope, newest first (grade "none" is 未定级)."""
+        filters = {
+            "community": str(community) if community is not None else "",
+            "grade": grade or "",
+            "status": status or "",
+            "year": str(year) if year is not None else "",
+        }
+        rows = await evaluations.register(user_of(request), filters)
+        paging = page_request({"page": page, "page_size": page_size})
+        chosen = rows[paging.offset : paging.offset + paging.page_size]
+        return EvaluationList(
+            items=[
+                EvaluationItem(
+                    id=r["id"],
+                    organization_id=r["organization"],
+                    organization=r["organization_name"],
+                    community_id=r["community_id"],
+                    grade=r["grade"],
+                    total_score=None if r["total_score"] is None else str(r["total_score"]),
+                    evaluated_on=r["evaluated_on"],
+                    valid_until=r["valid_until"],
+                    status=r["status"],
+                    body=r["body"],
+                    certificate_no=r["certificate_no"],
+                    downgraded_on=r["downgraded_on"],
+                    downgraded_to=r["downgraded_to"],
+                )
+                for r in chosen
+            ],
+            total=len(rows),
+            page=paging.page,
+            page_size=paging.page_size,
+        )
+
+
+ROUTES = [
+    ApiV1Controller,
+    OrganizationApiController,
+    ActivityApiController,
+    EvaluationApiController,
+]

@@ -12,13 +12,19 @@ from incubator.core.tables import Counter
 
 
 async def next_value(key: str) -> int:
+    return (await next_values(key, 1))[0]
+
+
+async def next_values(key: str, count: int) -> list[int]:
+    """`count` consecutive numbers at once (an import numbers thousands of rows)."""
     async with write_transaction():
         await Counter.insert(Counter(key=key, value=0)).on_conflict(
             target=Counter.key, action="DO NOTHING"
         )
         rows = (
-            await Counter.update({Counter.value: Counter.value + 1})
+            await Counter.update({Counter.value: Counter.value + count})
             .where(Counter.key == key)
             .returning(Counter.value)
         )
-    return rows[0]["value"]
+    last = rows[0]["value"]
+    return list(range(last - count + 1, last + 1))

@@ -1,7 +1,8 @@
-"""XLSX export: Chinese header row, streaming write, and no formula injection from user text."""
+"""XLSX and CSV export: Chinese header row, streaming write, no formula injection from user text."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
@@ -56,3 +57,13 @@ def _column_letter(index: int) -> str:
         index, rest = divmod(index - 1, 26)
         letters = chr(65 + rest) + letters
     return letters
+
+
+def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """UTF-8 with a byte-order mark, so Excel and WPS open the Chinese text correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow(["" if v is None else safe_cell_value(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")

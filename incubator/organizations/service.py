@@ -221,9 +221,14 @@ async def organization_id_by_name(name: str) -> int | None:
     return row["id"] if row else None
 
 
-async def organization_choices() -> list[tuple[str, str]]:
-    rows = await Organization.select(Organization.id, Organization.name).order_by(Organization.name)
-    return [(str(r["id"]), r["name"]) for r in rows]
+async def organization_choices(community_id: int | None = None) -> list[tuple[str, str]]:
+    """Organizations as (value, label) pairs for a select box, of one community if given."""
+    query = Organization.select(Organization.id, Organization.name).where(
+        Organization.is_archived.eq(False)
+    )
+    if community_id is not None:
+        query = query.where(Organization.community == community_id)
+    return [(str(r["id"]), r["name"]) for r in await query.order_by(Organization.name)]
 
 
 async def record_event(

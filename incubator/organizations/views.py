@@ -41,6 +41,9 @@ from incubator.core.roles import (
     allow,
 )
 from incubator.core.xlsx import XLSX_MEDIA_TYPE, workbook_bytes
+from incubator.evaluations import forms as evaluation_forms
+from incubator.evaluations import rules as evaluation_rules
+from incubator.evaluations import service as evaluations
 from incubator.organizations import board_export, forms, rules, service
 from incubator.organizations import pipeline_service as pipeline
 from incubator.organizations.pipeline_service import PipelineError
@@ -277,6 +280,26 @@ class OrganizationController(Controller):
                 "facts": await pipeline.gather_facts(organization),
                 "agreement": await center.current_agreement(organization_id),
                 "documents": await pipeline.documents(organization_id),
+                "evaluations": await evaluations.evaluations_of(organization_id),
+                "eligibility": await evaluations.eligibility_of(
+                    organization_id, local_today().year
+                ),
+                "compliance": await evaluations.compliance_of(organization_id)
+                if user.role in (ADMIN, STAFF, ASSESSOR)
+                else [],
+                "evaluation_form": formlib.empty(
+                    evaluation_forms.EVALUATION, {"evaluated_on": local_today()}
+                ),
+                "compliance_form": formlib.empty(
+                    evaluation_forms.COMPLIANCE,
+                    {"kind": "inspection", "year": local_today().year - 1},
+                ),
+                "gradable": organization["org_type"] in evaluation_rules.GRADABLE_TYPES,
+                "evaluation_labels": {
+                    "statuses": dict(evaluation_rules.STATUSES),
+                    "results": dict(evaluation_rules.INSPECTION_RESULTS),
+                    "kinds": dict(evaluation_rules.COMPLIANCE_KINDS),
+                },
                 "support": support,
                 "support_totals": center_rules.support_totals(support),
                 "support_form": formlib.empty(forms_center.SUPPORT, {"kind": "coaching"}),

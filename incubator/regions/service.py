@@ -122,3 +122,12 @@ async def community_choices() -> list[dict]:
 async def community_options() -> list[tuple[str, str]]:
     """Communities as (value, label) pairs for a select box."""
     return [(str(c["id"]), c["name"]) for c in await community_choices()]
+
+
+async def grid_options(community_id: int | None = None) -> list[tuple[str, str]]:
+    """Grids as (value, "社区 · 网格") pairs for a select box, of one community if given."""
+    query = Grid.select(Grid.id, Grid.name, Grid.community.name.as_alias("community_name"))
+    if community_id is not None:
+        query = query.where(Grid.community == community_id)
+    rows = await query.order_by(Grid.code)
+    return [(str(r["id"]), f"{r['community_name']} · {r['name']}") for r in rows]

@@ -18,7 +18,6 @@ from incubator.core.scoping import where_all
 from incubator.organizations import rules as org_rules
 from incubator.organizations.service import get_organization, organization_scope
 from incubator.organizations.tables import Organization
-from incubator.scoring import rules as scoring_rules
 from incubator.scoring import service as scoring
 from incubator.workitems import rules as workitem_rules
 from incubator.workitems import service as workitems
@@ -294,12 +293,6 @@ async def recuse(user: CurrentUser, item_id: int, version: int, reason: str) -> 
     if not reason.strip():
         raise ReviewError(_("请说明回避的原因（利益冲突情况）"))
     await workitems.move(user, item_id, version, "recused", reason.strip())
-
-
-def live_total_inputs(rubric: dict) -> list[dict]:
-    """The leaf indicators the scoring form asks for, with their weights for the live total."""
-    leaves = {s.code for s in scoring_rules.leaves(rubric["specs"])}
-    return [row for row in rubric["indicators"] if row["code"] in leaves]
 
 
 async def score_history(organization_id: int) -> list[dict]:

@@ -17,6 +17,7 @@ from incubator.core.roles import ADMIN, ASSESSOR, STAFF, allow
 from incubator.reviews import service
 from incubator.reviews.service import ReviewError
 from incubator.scoring import rules as scoring_rules
+from incubator.scoring.forms import sheet_inputs, sheet_points
 from incubator.workitems import rules as workitem_rules
 
 NAV = (NavItem(N_("评审任务"), "/reviews", frozenset({ADMIN, STAFF, ASSESSOR}), order=95),)
@@ -26,23 +27,6 @@ ASSIGN = (Field("due_date", N_("评分期限"), kind="date"),)
 async def _chosen_ids(request: Request, key: str) -> list[int]:
     """The ids ticked in a group of checkboxes (anything else is ignored)."""
     return [i for v in await form_list(request, key) if (i := int_or_none(v)) is not None]
-
-
-def _points(data: dict, codes: list[str]) -> tuple[dict, dict, list[str]]:
-    points: dict[str, float | None] = {}
-    comments: dict[str, str] = {}
-    errors: list[str] = []
-    for code in codes:
-        raw = data.get(f"points-{code}")
-        raw = raw.strip() if isinstance(raw, str) else ""
-        try:
-            points[code] = float(raw) if raw else None
-        except ValueError:
-            errors.append(_("指标 {code} 的得分不是数字").format(code=code))
-            points[code] = None
-        note = data.get(f"comment-{code}")
-        comments[code] = note.strip()[:2000] if isinstance(note, str) else ""
-    return points, comments, errors
 
 
 class ReviewController(Controller):
@@ -132,7 +116,7 @@ class ReviewController(Controller):
         context = {
             **data,
             "kind": kind,
-            "inputs": service.live_total_inputs(data["rubric"]),
+            "inputs": sheet_inputs(data["rubric"]),
             "columns": dict(scoring_rules.COLUMNS),
             "errors": [],
             "entered": None,
@@ -149,8 +133,8 @@ class ReviewController(Controller):
         user = user_of(request)
         data = await form_data(request)
         page = await self._review(request, item_id)
-        codes = [row["code"] for row in service.live_total_inputs(page["rubric"])]
-        points, comments, errors = _points(data, codes)
+        codes = [row["code"] for row in sheet_inputs(page["rubric"])]
+        points, comments, errors = sheet_points(data, codes)
         submit = data.get("action") == "submit"
         version = int_or_none(data.get("sheet_version"))
         if not errors and version is not None:

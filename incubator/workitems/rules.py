@@ -136,6 +136,25 @@ MILESTONE = register(
     )
 )
 
+# 降级: the organization hands back the old certificate and plaque within 15 days.
+HAND_BACK = register(
+    Kind(
+        code="hand_back",
+        label=N_("交回评估证书和牌匾"),
+        statuses=(
+            ("pending", N_("待交回")),
+            ("returned", N_("已交回")),
+            ("reported", N_("逾期未交，已报登记管理机关")),
+        ),
+        initial="pending",
+        moves={"pending": frozenset({"returned", "reported"})},
+        movers={
+            "returned": frozenset({"admin", "staff"}),
+            "reported": frozenset({"admin", "staff"}),
+        },
+    )
+)
+
 SERVICE_MATTER = register(
     Kind(
         code="service_matter",

@@ -5,6 +5,8 @@ import re
 
 from playwright.sync_api import expect
 
+from tests.support.browser import sign_in, sign_out
+
 PDF = b"%PDF-1.4\n" + b"0" * 300
 SCREENING = {
     "1.1": 9,
@@ -18,18 +20,6 @@ SCREENING = {
     "4.2": 4,
 }
 GRADUATION = {"1.1": 9, "1.2": 13, "2.1": 13, "2.2": 12, "3.1": 13, "3.2": 8, "4.1": 8, "4.2": 8}
-
-
-def sign_in(page, username, password="longhutang2017"):
-    page.goto("/login")
-    page.fill("#f-username", username)
-    page.fill("#f-password", password)
-    page.click("#login-form button[type=submit]")
-    expect(page.locator("a.who")).to_be_visible()
-
-
-def sign_out(page):
-    page.click("header >> text=退出")
 
 
 def transition(page, code, reason=None, track=None, attachment=None):

@@ -53,6 +53,8 @@ WRITES = (
     ("/organizations/{id}/application", {"round_id": "1"}),
     ("/organizations/{id}/application/submit", {"version": "1"}),
     ("/organizations/{id}/application/files", {"kind": "charter"}),
+    ("/organizations/{id}/evaluations", {"evaluated_on": "2017-06-01", "grade": "5A"}),
+    ("/organizations/{id}/compliance", {"kind": "inspection", "year": "2016", "result": "fail"}),
 )
 
 
@@ -69,6 +71,9 @@ def snapshot(settings, oid):
             "support_record",
             "graduation_check",
             "organization_outcome",
+            "evaluation",
+            "compliance_record",
+            "activity",
         )
     }
     return org, counts

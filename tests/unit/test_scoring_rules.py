@@ -89,13 +89,17 @@ def test_the_text_format_round_trips_and_reports_line_numbers():
 
 @pytest.mark.parametrize("seed", SEED_RUBRICS, ids=lambda s: s[0])
 def test_the_seed_rubrics_are_valid_and_total_100(seed):
-    _code, _name, indicators_text, bands_text = seed
+    code, _name, indicators_text, bands_text = seed
     indicators, errors = rules.parse_indicators(indicators_text)
     bands, band_errors = rules.parse_bands(bands_text)
     assert errors == band_errors == []
     assert rules.tree_errors(indicators) == []
-    assert rules.max_total(indicators) == 100
-    assert rules.band_errors(bands, 100) == []
+    # The evaluation-grade rubrics follow the national 1,000-point scale.
+    top = 1000 if code.startswith("evaluation_") else 100
+    assert rules.max_total(indicators) == top
+    assert rules.band_errors(bands, top) == []
+    if code.startswith("evaluation_"):
+        assert [b.result for b in bands] == ["5A", "4A", "3A", "2A", "1A", "none"]
 
 
 @given(st.lists(st.floats(min_value=0, max_value=100, allow_nan=False), min_size=1, max_size=20))

@@ -42,3 +42,33 @@ document.addEventListener("input", function (event) {
   }
 });
 document.addEventListener("DOMContentLoaded", updateLiveTotals);
+
+// Background jobs (imports): poll the status until the job ends, then reload for the report.
+function pollJob(box) {
+  fetch(box.dataset.poll, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+    .then(function (response) { return response.json(); })
+    .then(function (job) {
+      const set = function (name, value) {
+        const el = box.querySelector('[data-field="' + name + '"]');
+        if (el) { el.textContent = String(value); }
+      };
+      set("label", job.label);
+      set("checked", job.checked);
+      set("total", job.total);
+      set("written", job.written);
+      const bar = box.querySelector('[data-field="bar"]');
+      if (bar) {
+        bar.max = Math.max(job.total, 1);
+        bar.value = job.status === "writing" ? job.written : job.checked;
+      }
+      if (job.running) {
+        setTimeout(function () { pollJob(box); }, 800);
+      } else {
+        window.location.reload();
+      }
+    })
+    .catch(function () { setTimeout(function () { pollJob(box); }, 3000); });
+}
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-poll]").forEach(pollJob);
+});

@@ -1,0 +1,329 @@
+"""XLSX import of the activity ledger, as a background job with progress.
+
+Every row is checked first; if any row is bad the job stops with a report of every bad row and
+nothing is written. Otherwise all rows are written in one transaction. A row already imported
+(same fingerprint) is skipped, so importing the same file twice adds nothing. Reading and
+checking run in a worker thread, a chunk at a time, so the pages stay responsive meanwhile.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import io
+import json
+import zipfile
+from collections import defaultdict
+from typing import Any
+
+import anyio
+from openpyxl import load_workbook
+
+from incubator.activities import rules
+from incubator.activities.tables import Activity, ActivityImport
+from incubator.core import audit, sequences
+from incubator.core.auth import CurrentUser
+from incubator.core.db import write_transaction
+from incubator.core.i18n import _, local_today
+from incubator.organizations.tables import Organization
+from incubator.regions.tables import Community, Street
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+# A zip bomb: a small file that unpacks to gigabytes of sheet XML.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+CHUNK = 500
+# job id -> live progress; the job row keeps the final state for later visits.
+PROGRESS: dict[int, dict[str, Any]] = {}
+_TASKS: set[asyncio.Task] = set()
+
+
+class ImportRefused(ValueError):
+    """The file as a whole cannot be read (not XLSX, too big, columns missing)."""
+
+
+def read_sheet(data: bytes) -> list[tuple[int, dict[str, Any], list[str]]]:
+    """(row number, values by column key, problems found while reading) for every data row."""
+    if len(data) > MAX_BYTES:
+        raise ImportRefused(_("文件过大：导入文件最大 {n} MB").format(n=MAX_BYTES // 1024 // 1024))
+    if not data:
+        raise ImportRefused(_("文件为空"))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ImportRefused(_("文件不是 Excel（.xlsx）格式，请使用下载的模板")) from exc
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportRefused(_("文件解压后过大，无法导入"))
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise ImportRefused(_("文件不是 Excel（.xlsx）格式，请使用下载的模板")) from exc
+    try:
+        sheet = book.worksheets[0]
+        rows = sheet.iter_rows()
+        header = next(rows, None)
+        if header is None:
+            raise ImportRefused(_("表格是空的"))
+        by_header = {_(c.header): c.key for c in rules.IMPORT_COLUMNS} | {
+            c.header: c.key for c in rules.IMPORT_COLUMNS
+        }
+        positions: dict[int, str] = {}
+        for index, cell in enumerate(header):
+            key = by_header.get(str(cell.value or "").strip())
+            if key:
+                positions[index] = key
+        missing = [
+            _(c.header)
+            for c in rules.IMPORT_COLUMNS
+            if c.required and c.key not in positions.values()
+        ]
+        if missing:
+            raise ImportRefused(
+                _("缺少必填列：{columns}。请使用下载的模板").format(columns=_("、").join(missing))
+            )
+        helps = {_(c.help) for c in rules.IMPORT_COLUMNS} | {c.help for c in rules.IMPORT_COLUMNS}
+        out = []
+        for number, cells in enumerate(rows, start=2):
+            values: dict[str, Any] = {}
+            problems: list[str] = []
+            for index, cell in enumerate(cells):
+                key = positions.get(index)
+                if key is None or cell.value is None:
+                    continue
+                if cell.data_type == "f":
+                    problems.append(
+                        _("“{column}”是公式，请改为数值后再导入").format(
+                            column=_(next(c.header for c in rules.IMPORT_COLUMNS if c.key == key))
+                        )
+                    )
+                    continue
+                values[key] = cell.value.strip() if isinstance(cell.value, str) else cell.value
+            if not any(v not in (None, "") for v in values.values()) and not problems:
+                continue  # an empty row
+            if number == 2 and str(values.get(positions.get(0, ""), "")) in helps:
+                continue  # the template's explanation row
+            out.append((number, values, problems))
+            if len(out) > MAX_ROWS:
+                raise ImportRefused(_("一次最多导入 {n} 行").format(n=MAX_ROWS))
+        return out
+    finally:
+        book.close()
+
+
+async def start(actor: CurrentUser, file_name: str, data: bytes) -> int:
+    """Creates the job and starts it in the background; returns the job id."""
+    async with write_transaction():
+        rows = await ActivityImport.insert(
+            ActivityImport(created_by=actor.id, file_name=file_name[:255], status="queued")
+        ).returning(ActivityImport.id)
+    job_id = rows[0]["id"]
+    PROGRESS[job_id] = {"status": "queued", "total": 0, "checked": 0, "written": 0}
+    task = asyncio.create_task(_run(job_id, actor, data))
+    _TASKS.add(task)
+    task.add_done_callback(_TASKS.discard)
+    return job_id
+
+
+async def _finish(job_id: int, **values: Any) -> None:
+    values["finished_at"] = dt.datetime.now(dt.UTC)
+    async with write_transaction():
+        await ActivityImport.update(
+            {getattr(ActivityImport, k): v for k, v in values.items()}
+        ).where(ActivityImport.id == job_id)
+    PROGRESS[job_id] = {**PROGRESS.get(job_id, {}), "status": values["status"]}
+
+
+async def _run(job_id: int, actor: CurrentUser, data: bytes) -> None:
+    progress = PROGRESS[job_id]
+    try:
+        progress["status"] = "checking"
+        try:
+            rows = await anyio.to_thread.run_sync(read_sheet, data)
+        except ImportRefused as exc:
+            await _finish(job_id, status="refused", message=str(exc))
+            return
+        progress["total"] = len(rows)
+        if not rows:
+            await _finish(job_id, status="refused", message=_("表格中没有数据行"))
+            return
+        cleaned, problems = await _check(actor, rows, progress)
+        if problems:
+            await _finish(
+                job_id,
+                status="refused",
+                total_rows=len(rows),
+                checked_rows=len(rows),
+                problems=problems,
+                message=_("有 {n} 行需要修改，未导入任何记录").format(n=len(problems)),
+            )
+            return
+        progress["status"] = "writing"
+        written, skipped = await _write(actor, job_id, cleaned, progress)
+        await _finish(
+            job_id,
+            status="done",
+            total_rows=len(rows),
+            checked_rows=len(rows),
+            written_rows=written,
+            skipped_rows=skipped,
+            message=_("导入 {n} 条记录").format(n=written)
+            + (_("，{n} 条此前已导入，已跳过").format(n=skipped) if skipped else ""),
+        )
+    except Exception as exc:  # the job must end with a state the user can read
+        await _finish(job_id, status="failed", message=_("导入失败：{error}").format(error=exc))
+        raise
+
+
+async def _lookups(actor: CurrentUser) -> dict[str, dict[str, int]]:
+    organizations = await Organization.select(Organization.id, Organization.name)
+    communities = await Community.select(Community.id, Community.name)
+    return {
+        "organizations": {r["name"]: r["id"] for r in organizations},
+        "communities": {r["name"]: r["id"] for r in communities},
+    }
+
+
+async def _check(
+    actor: CurrentUser, rows: list[tuple[int, dict, list[str]]], progress: dict
+) -> tuple[list[tuple[int, dict]], list[dict]]:
+    lookups = await _lookups(actor)
+    organization_community = {
+        r["id"]: r["community"]
+        for r in await Organization.select(Organization.id, Organization.community)
+    }
+    today = local_today()
+    cleaned: list[tuple[int, dict]] = []
+    problems: list[dict] = []
+    seen: dict[str, int] = {}
+    for start in range(0, len(rows), CHUNK):
+        chunk = rows[start : start + CHUNK]
+        results = await anyio.to_thread.run_sync(
+            lambda chunk=chunk: [
+                (n, *rules.clean_row(raw, lookups), read) for n, raw, read in chunk
+            ]
+        )
+        for number, values, errors, read_problems in results:
+            errors = read_problems + errors
+            if values["organization_id"] and not values["community_id"]:
+                values["community_id"] = organization_community.get(values["organization_id"])
+            if actor.role == "community":
+                if values["community_id"] not in (None, actor.community_id):
+                    errors.append(_("只能导入本社区的活动"))
+                values["community_id"] = actor.community_id
+            if values["held_on"] and values["held_on"] > today:
+                errors.append(_("活动日期不能晚于今天"))
+            key = rules.row_fingerprint(values)
+            if key in seen and not errors:
+                errors.append(_("与第 {n} 行重复").format(n=seen[key]))
+            seen.setdefault(key, number)
+            values["import_key"] = key
+            if errors:
+                problems.append({"row": number, "errors": errors})
+            else:
+                cleaned.append((number, values))
+        progress["checked"] = min(len(rows), start + CHUNK)
+    return cleaned, problems
+
+
+async def _write(
+    actor: CurrentUser, job_id: int, cleaned: list[tuple[int, dict]], progress: dict
+) -> tuple[int, int]:
+    street = await Street.select(Street.code).order_by(Street.id).first()
+    codes = {r["id"]: r["code"] for r in await Community.select(Community.id, Community.code)}
+    written = skipped = 0
+    async with write_transaction():
+        keys = [values["import_key"] for _n, values in cleaned]
+        existing: set[str] = set()
+        for start in range(0, len(keys), CHUNK):
+            rows = await Activity.select(Activity.import_key).where(
+                Activity.import_key.is_in(keys[start : start + CHUNK])
+            )
+            existing |= {r["import_key"] for r in rows}
+        fresh = [values for _n, values in cleaned if values["import_key"] not in existing]
+        skipped = len(cleaned) - len(fresh)
+        # Ledger numbers: one block per community and year, in row order.
+        by_prefix: dict[str, list[dict]] = defaultdict(list)
+        for values in fresh:
+            prefix = rules.ledger_prefix(
+                street["code"] if street else "JD",
+                codes.get(values["community_id"]),
+                values["held_on"].year,
+            )
+            by_prefix[prefix].append(values)
+        for prefix, group in by_prefix.items():
+            numbers = await sequences.next_values(f"ledger:{prefix}", len(group))
+            for values, seq in zip(group, numbers, strict=True):
+                values["ledger_no"] = rules.ledger_number(prefix, seq)
+        for start in range(0, len(fresh), CHUNK):
+            await Activity.insert(
+                *[_activity(actor, values) for values in fresh[start : start + CHUNK]]
+            )
+            written += len(fresh[start : start + CHUNK])
+            progress["written"] = written
+            await asyncio.sleep(0)
+        await audit.record(
+            actor, "activity_import", job_id, "import", after={"rows": written, "skipped": skipped}
+        )
+    return written, skipped
+
+
+def _activity(actor: CurrentUser, values: dict) -> Activity:
+    return Activity(
+        ledger_no=values["ledger_no"],
+        organization=values["organization_id"],
+        community=values["community_id"],
+        title=values["title"],
+        project=values["project"],
+        category=values["category"],
+        held_on=values["held_on"],
+        start_time=values["start_time"],
+        end_time=values["end_time"],
+        hours=values["hours"],
+        place=values["place"],
+        partner_unit=values["partner_unit"],
+        served_groups=values["served_groups"],
+        participants=values["participants"],
+        beneficiaries=values["beneficiaries"],
+        volunteers=values["volunteers"],
+        content=values["content"],
+        budget=values["budget"],
+        spending=values["spending"],
+        news_link=values["news_link"],
+        satisfaction=values["satisfaction"],
+        # Imported records are the center's or the community's own ledger: staff imports are
+        # taken as verified, a community's wait for the center to verify them.
+        status="verified" if actor.role in rules.STAFF_ROLES else "submitted",
+        reviewer=actor.id if actor.role in rules.STAFF_ROLES else None,
+        recorder=actor.id,
+        import_key=values["import_key"],
+    )
+
+
+async def job(actor: CurrentUser, job_id: int) -> dict | None:
+    """The job as its owner (or staff) may see it, with live progress while it runs."""
+    row = await ActivityImport.select().where(ActivityImport.id == job_id).first()
+    if row is None or (row["created_by"] != actor.id and actor.role not in rules.STAFF_ROLES):
+        return None
+    if isinstance(row["problems"], str):  # SQLite hands JSON back as text
+        row["problems"] = json.loads(row["problems"] or "[]")
+    live = PROGRESS.get(job_id)
+    if row["status"] in ("queued", "checking", "writing") and live is None:
+        # Started before the app restarted: that run is gone.
+        return {**row, "status": "failed", "message": _("服务重启，导入已中断，请重新导入")}
+    if row["status"] in ("queued", "checking", "writing") and live:
+        row = {
+            **row,
+            "status": live.get("status", row["status"]),
+            "total_rows": live.get("total", 0),
+            "checked_rows": live.get("checked", 0),
+            "written_rows": live.get("written", 0),
+        }
+    return row
+
+
+async def recent_jobs(actor: CurrentUser) -> list[dict]:
+    query = ActivityImport.select().order_by(ActivityImport.id, ascending=False).limit(10)
+    if actor.role not in rules.STAFF_ROLES:
+        query = query.where(ActivityImport.created_by == actor.id)
+    return await query

@@ -1,0 +1,385 @@
+"""The ledger pages: filtered list with totals and subtotals, exports, one record, its form,
+its workflow and its photos."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from incubator.activities import exports, forms, importer, rules, service
+from incubator.activities.service import ActivityError
+from incubator.core import forms as formlib
+from incubator.core.flash import flash
+from incubator.core.http import (
+    download_headers,
+    form_data,
+    form_list,
+    found,
+    int_or_none,
+    is_upload,
+    see_other,
+    settings_of,
+    user_of,
+)
+from incubator.core.i18n import N_, _, local_today
+from incubator.core.locking import StaleVersionError
+from incubator.core.nav import NavItem
+from incubator.core.pagination import page_request, sort_request
+from incubator.core.roles import ADMIN, ALL_ROLES, APPLICANT, COMMUNITY, STAFF, allow
+from incubator.organizations.service import organization_choices
+from incubator.regions.service import community_options, grid_options
+
+NAV = (NavItem(N_("服务记录台账"), "/activities", frozenset(ALL_ROLES), order=110),)
+RECORDERS = (ADMIN, STAFF, COMMUNITY, APPLICANT)
+VIEWS = (
+    ("list", N_("明细")),
+    ("community", N_("按社区")),
+    ("organization", N_("按社会组织")),
+    ("category", N_("按类别")),
+    ("month", N_("按月份")),
+)
+
+
+def ledger_filters(request: Request) -> dict[str, str]:
+    return {k: request.query_params.get(k, "").strip() for k in service.FILTERS}
+
+
+async def _choices(user: Any) -> dict[str, Any]:
+    community_id = user.community_id if user.role == COMMUNITY else None
+    return {
+        "categories": rules.CATEGORIES,
+        "statuses": rules.STATUSES,
+        "served_groups": rules.SERVED_GROUPS,
+        "organizations": await organization_choices(community_id) if user.role != APPLICANT else [],
+        "communities": await community_options() if user.role not in (APPLICANT,) else [],
+        "grids": await grid_options(community_id),
+    }
+
+
+class ActivityController(Controller):
+    path = "/activities"
+    opt = allow(*ALL_ROLES)
+
+    @get("/")
+    async def index(self, request: Request) -> Template:
+        user = user_of(request)
+        filters = ledger_filters(request)
+        view = request.query_params.get("view", "list")
+        view = view if view in dict(VIEWS) else "list"
+        sort = sort_request(request.query_params, service.SORTS, "-held_on")
+        page, totals = await service.ledger(user, filters, page_request(request.query_params), sort)
+        return Template(
+            "activities/index.html",
+            context={
+                "page": page,
+                "totals": totals,
+                "filters": filters,
+                "sort": sort,
+                "view": view,
+                "views": VIEWS,
+                "groups": await service.summary(user, filters, view) if view != "list" else [],
+                "params": {**filters, "view": view, "sort": sort.param},
+                "may_record": user.role in RECORDERS,
+                "may_import": user.role in (ADMIN, STAFF, COMMUNITY),
+                "label": rules.label,
+                **await _choices(user),
+            },
+        )
+
+    @get("/export.xlsx")
+    async def export_xlsx(self, request: Request) -> Response:
+        user = user_of(request)
+        sort = sort_request(request.query_params, service.SORTS, "-held_on")
+        rows = await service.export_rows(user, ledger_filters(request), sort)
+        return Response(
+            content=exports.ledger_xlsx(rows),
+            media_type=exports.XLSX_MEDIA_TYPE,
+            headers=download_headers(f"服务记录台账-{local_today():%Y%m%d}.xlsx"),
+        )
+
+    @get("/export.csv")
+    async def export_csv(self, request: Request) -> Response:
+        user = user_of(request)
+        sort = sort_request(request.query_params, service.SORTS, "-held_on")
+        rows = await service.export_rows(user, ledger_filters(request), sort)
+        return Response(
+            content=exports.ledger_csv(rows),
+            media_type="text/csv; charset=utf-8",
+            headers=download_headers(f"服务记录台账-{local_today():%Y%m%d}.csv"),
+        )
+
+    async def _form_page(
+        self,
+        request: Request,
+        form: formlib.Form,
+        activity: dict | None,
+        groups: set[str],
+        status: int = 200,
+    ) -> Template:
+        user = user_of(request)
+        return Template(
+            "activities/form.html",
+            status_code=status,
+            context={
+                "form": form,
+                "activity": activity,
+                "chosen_groups": groups,
+                "role": user.role,
+                **await _choices(user),
+            },
+        )
+
+    @get("/new", opt=allow(*RECORDERS))
+    async def new(self, request: Request) -> Template:
+        user = user_of(request)
+        initial = {"held_on": local_today(), "community_id": user.community_id}
+        if (organization := request.query_params.get("organization", "")).isdigit():
+            initial["organization_id"] = organization
+        return await self._form_page(request, formlib.empty(forms.ACTIVITY, initial), None, set())
+
+    @post("/new", opt=allow(*RECORDERS))
+    async def create(self, request: Request) -> Template | Redirect:
+        form = formlib.bind(forms.ACTIVITY, await form_data(request))
+        groups = await _served_groups(request, form)
+        if form.ok:
+            try:
+                activity_id = await service.create_activity(
+                    user_of(request), form.cleaned | {"served_groups": ",".join(groups)}
+                )
+            except ActivityError as exc:
+                form.errors.update(exc.errors or {"title": exc.message})
+            else:
+                flash(request, _("记录已保存为草稿，可继续上传照片和签到表，然后提交核实。"))
+                return see_other(f"/activities/{activity_id}")
+        return await self._form_page(request, form, None, set(groups), status=400)
+
+    @get("/{activity_id:int}")
+    async def show(self, request: Request, activity_id: FromPath[int]) -> Template:
+        user = user_of(request)
+        activity = found(await service.get_activity(user, activity_id))
+        return Template(
+            "activities/show.html",
+            context={
+                "activity": activity,
+                "files": await service.activity_files(activity_id),
+                "moves": [
+                    m
+                    for m in rules.MOVES
+                    if activity["status"] in m.sources and user.role in m.roles
+                ],
+                "may_edit": user.role in RECORDERS
+                and (
+                    activity["status"] in rules.EDITABLE
+                    or (user.role in rules.STAFF_ROLES and activity["status"] == "submitted")
+                ),
+                "may_highlight": user.role in rules.STAFF_ROLES,
+                "label": rules.label,
+                "categories": rules.CATEGORIES,
+                "statuses": rules.STATUSES,
+                "served_groups": dict(rules.SERVED_GROUPS),
+            },
+        )
+
+    @get("/{activity_id:int}/edit", opt=allow(*RECORDERS))
+    async def edit(self, request: Request, activity_id: FromPath[int]) -> Template:
+        activity = found(await service.get_activity(user_of(request), activity_id))
+        initial = {
+            **activity,
+            "organization_id": activity["organization"],
+            "community_id": activity["community"],
+            "grid_id": activity["grid"],
+            "start_time": activity["start_time"].strftime("%H:%M")
+            if activity["start_time"]
+            else "",
+            "end_time": activity["end_time"].strftime("%H:%M") if activity["end_time"] else "",
+        }
+        groups = set(filter(None, activity["served_groups"].split(",")))
+        return await self._form_page(
+            request, formlib.empty(forms.ACTIVITY, initial), activity, groups
+        )
+
+    @post("/{activity_id:int}/edit", opt=allow(*RECORDERS))
+    async def update(self, request: Request, activity_id: FromPath[int]) -> Template | Redirect:
+        user = user_of(request)
+        activity = found(await service.get_activity(user, activity_id))
+        form = formlib.bind(forms.ACTIVITY, await form_data(request))
+        groups = await _served_groups(request, form)
+        if form.ok:
+            try:
+                await service.update_activity(
+                    user,
+                    activity_id,
+                    form.cleaned["version"] or 0,
+                    form.cleaned | {"served_groups": ",".join(groups)},
+                )
+            except ActivityError as exc:
+                form.errors.update(exc.errors or {"title": exc.message})
+            except StaleVersionError as exc:
+                form.errors["title"] = _(exc.message)
+            else:
+                flash(request, _("记录已保存。"))
+                return see_other(f"/activities/{activity_id}")
+        return await self._form_page(request, form, activity, set(groups), status=400)
+
+    @post("/{activity_id:int}/move", opt=allow(*RECORDERS))
+    async def move(self, request: Request, activity_id: FromPath[int]) -> Redirect:
+        data = await form_data(request)
+        reason = data.get("reason") if isinstance(data.get("reason"), str) else ""
+        try:
+            status = await service.move(
+                user_of(request),
+                activity_id,
+                int_or_none(data.get("version")) or 0,
+                str(data.get("code") or ""),
+                reason,
+            )
+        except ActivityError as exc:
+            flash(request, exc.message, "error")
+        except StaleVersionError as exc:
+            flash(request, _(exc.message), "error")
+        else:
+            flash(
+                request,
+                _("记录状态：{status}。").format(status=_(rules.label(rules.STATUSES, status))),
+            )
+        return see_other(f"/activities/{activity_id}")
+
+    @post("/{activity_id:int}/highlight", opt=allow(ADMIN, STAFF))
+    async def highlight(self, request: Request, activity_id: FromPath[int]) -> Redirect:
+        data = await form_data(request)
+        try:
+            await service.set_highlight(
+                user_of(request),
+                activity_id,
+                int_or_none(data.get("version")) or 0,
+                data.get("on") == "1",
+            )
+        except ActivityError as exc:
+            flash(request, exc.message, "error")
+        except StaleVersionError as exc:
+            flash(request, _(exc.message), "error")
+        else:
+            flash(request, _("亮点标记已更新。"))
+        return see_other(f"/activities/{activity_id}")
+
+    @post("/{activity_id:int}/files", opt=allow(*RECORDERS))
+    async def upload(self, request: Request, activity_id: FromPath[int]) -> Redirect:
+        data = await form_data(request)
+        settings = settings_of(request)
+        uploads = [
+            u for u in (await request.form()).getall("file", []) if is_upload(u) and u.filename
+        ]
+        if not uploads:
+            flash(request, _("请选择要上传的文件"), "error")
+            return see_other(f"/activities/{activity_id}")
+        try:
+            for upload in uploads:
+                await service.attach(
+                    user_of(request),
+                    activity_id,
+                    str(data.get("kind") or ""),
+                    await upload.read(),
+                    upload.filename,
+                    settings.uploads_dir,
+                    settings.max_upload_bytes,
+                )
+        except ActivityError as exc:
+            flash(request, exc.message, "error")
+        else:
+            flash(request, _("已上传 {n} 个文件。").format(n=len(uploads)))
+        return see_other(f"/activities/{activity_id}#files")
+
+
+async def _served_groups(request: Request, form: formlib.Form) -> list[str]:
+    chosen = list(dict.fromkeys(await form_list(request, "served_groups")))
+    if set(chosen) - dict(rules.SERVED_GROUPS).keys():
+        form.add_error("served_groups", _("请选择有效的服务对象"))
+    return chosen
+
+
+IMPORT_STATUSES = {
+    "queued": N_("排队中"),
+    "checking": N_("正在检查"),
+    "writing": N_("正在写入"),
+    "done": N_("已完成"),
+    "refused": N_("未导入"),
+    "failed": N_("失败"),
+}
+
+
+class ImportController(Controller):
+    """XLSX import: the template, the upload, and the job's progress and report."""
+
+    path = "/activities/import"
+    opt = allow(ADMIN, STAFF, COMMUNITY)
+
+    @get("/")
+    async def index(self, request: Request) -> Template:
+        return Template(
+            "activities/import.html",
+            context={
+                "jobs": await importer.recent_jobs(user_of(request)),
+                "statuses": IMPORT_STATUSES,
+                "columns": rules.IMPORT_COLUMNS,
+                "max_mb": importer.MAX_BYTES // 1024 // 1024,
+            },
+        )
+
+    @get("/template.xlsx")
+    async def template(self) -> Response:
+        return Response(
+            content=exports.template_xlsx(),
+            media_type=exports.XLSX_MEDIA_TYPE,
+            headers=download_headers("服务记录台账导入模板.xlsx"),
+        )
+
+    @post("/")
+    async def upload(self, request: Request) -> Redirect:
+        upload = (await form_data(request)).get("file")
+        if not is_upload(upload) or not upload.filename:
+            flash(request, _("请选择要导入的 Excel 文件"), "error")
+            return see_other("/activities/import")
+        # Read at most one byte past the limit: a huge upload is refused without holding it all.
+        data = await upload.read(importer.MAX_BYTES + 1)
+        if not data:
+            flash(request, _("文件为空，请选择填好的 Excel 文件"), "error")
+            return see_other("/activities/import")
+        if len(data) > importer.MAX_BYTES:
+            flash(
+                request,
+                _("文件过大：导入文件最大 {n} MB").format(n=importer.MAX_BYTES // 1024 // 1024),
+                "error",
+            )
+            return see_other("/activities/import")
+        job_id = await importer.start(user_of(request), upload.filename, data)
+        return see_other(f"/activities/import/{job_id}")
+
+    @get("/{job_id:int}")
+    async def show(self, request: Request, job_id: FromPath[int]) -> Template:
+        job = found(await importer.job(user_of(request), job_id))
+        return Template(
+            "activities/import_job.html",
+            context={"job": job, "statuses": IMPORT_STATUSES, "running": _running(job)},
+        )
+
+    @get("/{job_id:int}/status")
+    async def status(self, request: Request, job_id: FromPath[int]) -> dict:
+        job = found(await importer.job(user_of(request), job_id))
+        return {
+            "status": job["status"],
+            "label": _(IMPORT_STATUSES.get(job["status"], job["status"])),
+            "total": job["total_rows"],
+            "checked": job["checked_rows"],
+            "written": job["written_rows"],
+            "running": _running(job),
+        }
+
+
+def _running(job: dict) -> bool:
+    return job["status"] in ("queued", "checking", "writing")
+
+
+ROUTES = [ImportController, ActivityController]

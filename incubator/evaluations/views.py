@@ -1,0 +1,260 @@
+"""Pages of the grade register: the register, eligibility, expiring grades, the plan's figures,
+one evaluation with its indicator scores, and the organization's own records."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Template
+
+from incubator.core import forms as formlib
+from incubator.core.flash import flash
+from incubator.core.http import (
+    form_data,
+    found,
+    int_or_none,
+    is_upload,
+    see_other,
+    settings_of,
+    user_of,
+)
+from incubator.core.i18n import N_, _, local_today
+from incubator.core.locking import StaleVersionError
+from incubator.core.nav import NavItem
+from incubator.core.roles import ADMIN, ALL_ROLES, APPLICANT, ASSESSOR, COMMUNITY, STAFF, allow
+from incubator.evaluations import forms, rules, service
+from incubator.evaluations.service import EvaluationError
+from incubator.regions.service import community_options
+from incubator.scoring import rules as scoring_rules
+from incubator.scoring import service as scoring
+from incubator.scoring.forms import sheet_inputs, sheet_points
+
+NAV = (
+    NavItem(
+        N_("评估等级"), "/evaluations", frozenset({ADMIN, STAFF, ASSESSOR, COMMUNITY}), order=105
+    ),
+)
+TABS = (
+    ("register", N_("等级名册")),
+    ("eligible", N_("本年度可参评")),
+    ("expiring", N_("6 个月内到期")),
+    ("figures", N_("参评率与等级占比")),
+)
+LABELS = {
+    "grade_choices": rules.GRADE_CHOICES,
+    "statuses": dict(rules.STATUSES),
+    "inspection_results": dict(rules.INSPECTION_RESULTS),
+    "compliance_kinds": dict(rules.COMPLIANCE_KINDS),
+}
+
+
+def _year(request: Request) -> int:
+    year = int_or_none(request.query_params.get("year"))
+    return year if year and 2000 <= year <= 2100 else local_today().year
+
+
+class EvaluationController(Controller):
+    path = "/evaluations"
+    opt = allow(ADMIN, STAFF, ASSESSOR, COMMUNITY)
+
+    @get("/")
+    async def index(self, request: Request) -> Template:
+        user = user_of(request)
+        tab = request.query_params.get("tab", "register")
+        tab = tab if tab in dict(TABS) else "register"
+        filters = {
+            k: request.query_params.get(k, "").strip()
+            for k in ("community", "grade", "status", "year")
+        }
+        year = _year(request)
+        context = {
+            "tab": tab,
+            "tabs": TABS,
+            "filters": filters,
+            "year": year,
+            "communities": await community_options(),
+            **LABELS,
+        }
+        if tab == "register":
+            context["rows"] = await service.register(user, filters)
+        elif tab == "eligible":
+            context["rows"] = await service.eligible_list(user, year)
+        elif tab == "expiring":
+            context["rows"] = await service.expiring(user, local_today())
+        else:
+            context["figures"] = await service.participation(user, year)
+        return Template("evaluations/index.html", context=context)
+
+    @get("/{evaluation_id:int}", opt=allow(*ALL_ROLES))
+    async def show(self, request: Request, evaluation_id: FromPath[int]) -> Template:
+        user = user_of(request)
+        evaluation = found(await service.get_evaluation(user, evaluation_id))
+        return Template(
+            "evaluations/show.html",
+            context={
+                "evaluation": evaluation,
+                "scores": await service.indicator_summary(user, evaluation_id),
+                "columns": dict(scoring_rules.COLUMNS),
+                "may_manage": user.role in (ADMIN, STAFF),
+                "may_score": user.role in (ADMIN, STAFF, ASSESSOR)
+                or (user.role == APPLICANT and user.organization_id == evaluation["organization"]),
+                "downgrade_form": formlib.empty(
+                    forms.DOWNGRADE, {"version": evaluation["version"]}
+                ),
+                **LABELS,
+            },
+        )
+
+    async def _scores_page(
+        self, request: Request, evaluation_id: int, status: int = 200, **extra
+    ) -> Template:
+        try:
+            data = await service.score_sheet(user_of(request), evaluation_id)
+        except EvaluationError:
+            raise NotFoundException() from None
+        return Template(
+            "evaluations/scores.html",
+            status_code=status,
+            context={
+                **data,
+                "inputs": sheet_inputs(data["rubric"]),
+                "errors": [],
+                "entered": None,
+                **extra,
+            },
+        )
+
+    @get("/{evaluation_id:int}/scores", opt=allow(ADMIN, STAFF, ASSESSOR, APPLICANT))
+    async def scores(self, request: Request, evaluation_id: FromPath[int]) -> Template:
+        return await self._scores_page(request, evaluation_id)
+
+    @post("/{evaluation_id:int}/scores", opt=allow(ADMIN, STAFF, ASSESSOR, APPLICANT))
+    async def save_scores(
+        self, request: Request, evaluation_id: FromPath[int]
+    ) -> Template | Redirect:
+        user = user_of(request)
+        data = await form_data(request)
+        try:
+            page = await service.score_sheet(user, evaluation_id)
+        except EvaluationError:
+            raise NotFoundException() from None
+        codes = [row["code"] for row in sheet_inputs(page["rubric"])]
+        points, comments, errors = sheet_points(data, codes)
+        submit = data.get("action") == "submit"
+        version = int_or_none(data.get("sheet_version"))
+        if not errors and version is not None:
+            try:
+                total = await scoring.save_sheet(
+                    user,
+                    page["sheet"]["id"],
+                    version,
+                    points,
+                    comments,
+                    str(data.get("comment") or "")[:2000],
+                    submit,
+                )
+            except scoring.ScoringError as exc:
+                errors = exc.errors or [exc.message]
+            except StaleVersionError as exc:
+                flash(request, _(exc.message), "error")
+                return see_other(f"/evaluations/{evaluation_id}/scores")
+            else:
+                message = (
+                    _("评分已提交，总分 {total}。") if submit else _("已暂存，当前总分 {total}。")
+                )
+                flash(request, message.format(total=f"{total:g}"))
+                return see_other(f"/evaluations/{evaluation_id}")
+        entered = {"points": points, "comments": comments}
+        return await self._scores_page(
+            request, evaluation_id, status=400, errors=errors, entered=entered
+        )
+
+    @post("/{evaluation_id:int}/scans", opt=allow(ADMIN, STAFF))
+    async def scans(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
+        data = await form_data(request)
+        upload = data.get("file")
+        if not is_upload(upload) or not upload.filename:
+            flash(request, _("请选择要上传的文件"), "error")
+            return see_other(f"/evaluations/{evaluation_id}")
+        settings = settings_of(request)
+        try:
+            await service.attach_scan(
+                user_of(request),
+                evaluation_id,
+                str(data.get("which") or ""),
+                await upload.read(),
+                upload.filename,
+                settings.uploads_dir,
+                settings.max_upload_bytes,
+            )
+        except EvaluationError as exc:
+            flash(request, exc.message, "error")
+        except StaleVersionError as exc:
+            flash(request, _(exc.message), "error")
+        else:
+            flash(request, _("扫描件已上传。"))
+        return see_other(f"/evaluations/{evaluation_id}")
+
+    @post("/{evaluation_id:int}/downgrade", opt=allow(ADMIN, STAFF))
+    async def downgrade(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
+        form = formlib.bind(forms.DOWNGRADE, await form_data(request))
+        back = f"/evaluations/{evaluation_id}"
+        if not form.ok:
+            flash(request, "；".join(form.errors.values()), "error")
+            return see_other(back)
+        to_grade = "" if form.cleaned["to_grade"] == "none" else form.cleaned["to_grade"]
+        try:
+            due = await service.downgrade(
+                user_of(request),
+                evaluation_id,
+                form.cleaned["version"] or 0,
+                to_grade,
+                form.cleaned["reason"],
+            )
+        except EvaluationError as exc:
+            flash(request, exc.message, "error")
+        except StaleVersionError as exc:
+            flash(request, _(exc.message), "error")
+        else:
+            flash(request, _("已降级。证书和牌匾须在 {date} 前交回。").format(date=due))
+        return see_other(back)
+
+
+class OrganizationEvaluationController(Controller):
+    """The organization page's forms: a new evaluation result, a compliance fact."""
+
+    path = "/organizations/{organization_id:int}"
+    opt = allow(ADMIN, STAFF)
+
+    @post("/evaluations")
+    async def record(self, request: Request, organization_id: FromPath[int]) -> Redirect:
+        form = formlib.bind(forms.EVALUATION, await form_data(request))
+        back = f"/organizations/{organization_id}#evaluations"
+        if not form.ok:
+            flash(request, "；".join(form.errors.values()), "error")
+            return see_other(back)
+        try:
+            evaluation_id = await service.record(user_of(request), organization_id, form.cleaned)
+        except EvaluationError as exc:
+            flash(request, exc.message, "error")
+            return see_other(back)
+        flash(request, _("评估结果已登记。"))
+        return see_other(f"/evaluations/{evaluation_id}")
+
+    @post("/compliance")
+    async def compliance(self, request: Request, organization_id: FromPath[int]) -> Redirect:
+        form = formlib.bind(forms.COMPLIANCE, await form_data(request))
+        if form.ok:
+            try:
+                await service.add_compliance(user_of(request), organization_id, form.cleaned)
+            except EvaluationError as exc:
+                flash(request, exc.message, "error")
+            else:
+                flash(request, _("记录已添加。"))
+        else:
+            flash(request, "；".join(form.errors.values()), "error")
+        return see_other(f"/organizations/{organization_id}#evaluations")
+
+
+ROUTES = [EvaluationController, OrganizationEvaluationController]

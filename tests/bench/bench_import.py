@@ -1,0 +1,165 @@
+"""A 10,000-row ledger import: how long it checks and writes, and how an ordinary page responds
+meanwhile (the import must never block the event loop).
+
+    .venv/bin/python tests/bench/bench_import.py [--rows 10000]
+
+SQLite always; PostgreSQL too when INCUBATOR_BENCH_DATABASE_URL or INCUBATOR_TEST_DATABASE_URL
+names a database in which this script may create another. One uvicorn process serves. The
+ordinary page is the signed-in home page, fetched one at a time: first idle, then while the
+import runs; p50 and p95 of both are printed with their ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import io
+import os
+import re
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+from openpyxl import Workbook
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from incubator.activities import rules  # noqa: E402
+from tests.bench.bench_pages import CSRF_RE, prepare, session_cookie, start_server  # noqa: E402
+from tests.support.live_server import free_port  # noqa: E402
+
+
+def sheet(rows: int) -> bytes:
+    book = Workbook(write_only=True)
+    ws = book.create_sheet()
+    ws.append([c.header for c in rules.IMPORT_COLUMNS])
+    categories = [label for _code, label in rules.CATEGORIES]
+    for n in range(rows):
+        values = {
+            "活动名称": f"导入压测活动 {n}",
+            "活动日期": f"2017-{n % 12 + 1:02d}-{n % 28 + 1:02d}",
+            "开始时间": "09:00",
+            "活动类别": categories[n % len(categories)],
+            "社区": "祥龙社区",
+            "活动地点": f"活动室 {n % 17}",
+            "服务对象": "老人、儿童",
+            "服务时长（小时）": 2,
+            "参与人次": 20 + n % 50,
+            "受益人次": 18 + n % 50,
+            "志愿者人数": 3,
+        }
+        ws.append([values.get(c.header) for c in rules.IMPORT_COLUMNS])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    samples = sorted(samples)
+    return samples[len(samples) // 2], samples[int(len(samples) * 0.95)]
+
+
+def page_latency(base: str, cookies: dict, stop: threading.Event, out: list[float]) -> None:
+    with httpx.Client(base_url=base, cookies=cookies) as client:
+        while not stop.is_set():
+            started = time.perf_counter()
+            client.get("/")
+            out.append((time.perf_counter() - started) * 1000)
+            time.sleep(0.02)
+
+
+def bench_backend(name: str, env: dict[str, str], rows: int) -> None:
+    prepare(env)
+    data = sheet(rows)
+    port = free_port()
+    server = start_server(env, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        cookies = session_cookie(base)
+        idle: list[float] = []
+        stop = threading.Event()
+        watcher = threading.Thread(target=page_latency, args=(base, cookies, stop, idle))
+        watcher.start()
+        time.sleep(5)
+        stop.set()
+        watcher.join()
+
+        busy: list[float] = []
+        stop = threading.Event()
+        with httpx.Client(base_url=base, cookies=cookies, timeout=60) as client:
+            token = CSRF_RE.search(client.get("/activities/import").text).group(1)
+            started = time.perf_counter()
+            response = client.post(
+                "/activities/import",
+                data={"_csrf_token": token},
+                files={"file": ("bench.xlsx", data, "application/octet-stream")},
+            )
+            job = re.search(r"/activities/import/(\d+)", response.headers["location"]).group(1)
+            watcher = threading.Thread(target=page_latency, args=(base, cookies, stop, busy))
+            watcher.start()
+            phases: dict[str, float] = {}
+            while True:
+                status = client.get(f"/activities/import/{job}/status").json()
+                phases.setdefault(status["status"], time.perf_counter() - started)
+                if not status["running"]:
+                    break
+                time.sleep(0.1)
+            took = time.perf_counter() - started
+            stop.set()
+            watcher.join()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    idle_p50, idle_p95 = percentiles(idle)
+    busy_p50, busy_p95 = percentiles(busy)
+    print(f"\n[{name}] import of {rows} rows: {status['status']} in {took:.1f} s")
+    print("  phases began at: " + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
+    print(f"  home page idle:        p50 {idle_p50:6.1f} ms  p95 {idle_p95:6.1f} ms")
+    print(f"  home page during it:   p50 {busy_p50:6.1f} ms  p95 {busy_p95:6.1f} ms")
+    print(f"  p95 during / idle: {busy_p95 / idle_p95:.1f}x  ({len(busy)} requests)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=10_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        common = {
+            **os.environ,
+            "INCUBATOR_DATA_DIR": tmp,
+            "INCUBATOR_SECRET_KEY": "b" * 48,
+            "INCUBATOR_ENV": "test",
+            "PYTHONPATH": str(ROOT),
+        }
+        common.pop("INCUBATOR_DATABASE_URL", None)
+        bench_backend("SQLite", common, args.rows)
+        pg = os.environ.get("INCUBATOR_BENCH_DATABASE_URL") or os.environ.get(
+            "INCUBATOR_TEST_DATABASE_URL"
+        )
+        if not pg:
+            print("\n[PostgreSQL] skipped: set INCUBATOR_BENCH_DATABASE_URL")
+            return
+        import asyncpg
+
+        db = f"inc_bench_{uuid.uuid4().hex[:8]}"
+
+        async def execute(sql: str) -> None:
+            conn = await asyncpg.connect(pg)
+            await conn.execute(sql)
+            await conn.close()
+
+        asyncio.run(execute(f'CREATE DATABASE "{db}"'))
+        try:
+            url = pg.rsplit("/", 1)[0] + "/" + db
+            bench_backend("PostgreSQL", {**common, "INCUBATOR_DATABASE_URL": url}, args.rows)
+        finally:
+            asyncio.run(execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+
+
+if __name__ == "__main__":
+    main()
