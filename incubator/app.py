@@ -40,6 +40,8 @@ from incubator.notifications import service as notifications
 from incubator.notifications import views as notification_views
 from incubator.organizations import views as organization_views
 from incubator.regions import views as region_views
+from incubator.reporting import views as report_views
+from incubator.reporting.worker import Limits, Renderer
 from incubator.reviews import views as review_views
 from incubator.scoring import views as scoring_views
 from incubator.settings import Settings, load_settings
@@ -62,6 +64,7 @@ MODULES = (
     center_views,
     activity_views,
     evaluation_views,
+    report_views,
     region_views,
     workitem_views,
     scoring_views,
@@ -87,9 +90,17 @@ async def _database(app: Litestar) -> AsyncIterator[None]:
     tasks = [asyncio.create_task(_purge_sessions_forever())]
     if settings.smtp_host:
         tasks.append(asyncio.create_task(notifications.email_forever(settings)))
+    app.state.renderer = Renderer(
+        Limits(
+            workers=settings.report_workers,
+            timeout_seconds=settings.report_timeout_seconds,
+            memory_mb=settings.report_memory_mb,
+        )
+    )
     try:
         yield
     finally:
+        app.state.renderer.close()
         for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

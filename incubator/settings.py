@@ -47,6 +47,10 @@ class Settings:
     smtp_password: str = ""
     smtp_from: str = ""
     smtp_starttls: bool = False
+    # PDF rendering: worker processes, and the limits a single report may use.
+    report_workers: int = 2
+    report_timeout_seconds: int = 120
+    report_memory_mb: int = 1536
 
     @property
     def production(self) -> bool:
@@ -160,6 +164,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
             env, "INCUBATOR_LOGIN_MAX_FAILURES_PER_ADDRESS", 20, 1, 10_000
         ),
         forwarded_allow_ips=env.get("INCUBATOR_FORWARDED_ALLOW_IPS") or "127.0.0.1",
+        report_workers=_int(env, "INCUBATOR_REPORT_WORKERS", 2, 1, 16),
+        report_timeout_seconds=_int(env, "INCUBATOR_REPORT_TIMEOUT", 120, 1, 3600),
+        report_memory_mb=_int(env, "INCUBATOR_REPORT_MEMORY_MB", 1536, 128, 65536),
         **_smtp(env),
     )
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the app needs (CJK fonts and HarfBuzz subsetting for PDFs and pages),
+# Installs the Debian packages the app needs (CJK fonts, Pango and HarfBuzz subsetting for PDFs,
+# poppler-utils to check them),
 # plus any extra ones named as arguments. Without root it prints the exact command and goes on.
 set -u
-packages=(fonts-noto-cjk libharfbuzz-subset0 postgresql-client "$@")
+packages=(fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils postgresql-client "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

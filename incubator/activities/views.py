@@ -47,6 +47,24 @@ def ledger_filters(request: Request) -> dict[str, str]:
     return {k: request.query_params.get(k, "").strip() for k in service.FILTERS}
 
 
+async def ledger_download(request: Request, fmt: str) -> Response:
+    """The filtered ledger as XLSX or CSV (the page's exports and /reports/ledger.xlsx)."""
+    sort = sort_request(request.query_params, service.SORTS, "-held_on")
+    rows = await service.export_rows(user_of(request), ledger_filters(request), sort)
+    name = f"{_('服务记录台账')}-{local_today():%Y%m%d}.{fmt}"
+    if fmt == "csv":
+        return Response(
+            content=exports.ledger_csv(rows),
+            media_type="text/csv; charset=utf-8",
+            headers=download_headers(name),
+        )
+    return Response(
+        content=exports.ledger_xlsx(rows),
+        media_type=exports.XLSX_MEDIA_TYPE,
+        headers=download_headers(name),
+    )
+
+
 async def _choices(user: Any) -> dict[str, Any]:
     community_id = user.community_id if user.role == COMMUNITY else None
     return {
@@ -91,25 +109,11 @@ class ActivityController(Controller):
 
     @get("/export.xlsx")
     async def export_xlsx(self, request: Request) -> Response:
-        user = user_of(request)
-        sort = sort_request(request.query_params, service.SORTS, "-held_on")
-        rows = await service.export_rows(user, ledger_filters(request), sort)
-        return Response(
-            content=exports.ledger_xlsx(rows),
-            media_type=exports.XLSX_MEDIA_TYPE,
-            headers=download_headers(f"服务记录台账-{local_today():%Y%m%d}.xlsx"),
-        )
+        return await ledger_download(request, "xlsx")
 
     @get("/export.csv")
     async def export_csv(self, request: Request) -> Response:
-        user = user_of(request)
-        sort = sort_request(request.query_params, service.SORTS, "-held_on")
-        rows = await service.export_rows(user, ledger_filters(request), sort)
-        return Response(
-            content=exports.ledger_csv(rows),
-            media_type="text/csv; charset=utf-8",
-            headers=download_headers(f"服务记录台账-{local_today():%Y%m%d}.csv"),
-        )
+        return await ledger_download(request, "csv")
 
     async def _form_page(
         self,

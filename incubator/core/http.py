@@ -62,11 +62,13 @@ def is_upload(value: Any) -> bool:
     return isinstance(value, UploadFile)
 
 
-def download_headers(filename: str) -> dict[str, str]:
-    """An attachment with a Chinese file name every browser understands (RFC 6266 / 5987)."""
+def download_headers(filename: str, inline: bool = False) -> dict[str, str]:
+    """A download with a Chinese file name every browser understands (RFC 6266 / 5987);
+    `inline` lets the browser show it (PDFs) instead of saving it."""
     fallback = filename.encode("ascii", "ignore").decode().strip("-_ ") or "download"
+    disposition = "inline" if inline else "attachment"
     return {
-        "Content-Disposition": f'attachment; filename="{fallback}"; '
+        "Content-Disposition": f'{disposition}; filename="{fallback}"; '
         f"filename*=UTF-8''{quote(filename)}",
         "X-Content-Type-Options": "nosniff",
     }

@@ -200,7 +200,7 @@ class SecurityHeadersMiddleware(ASGIMiddleware):
 # --- templates -----------------------------------------------------------------------------
 
 
-def _format_datetime(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
+def format_datetime(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, dt.datetime):
@@ -212,7 +212,7 @@ def _format_datetime(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return str(value)
 
 
-def _format_decimal(value: Any) -> str:
+def format_decimal(value: Any) -> str:
     """Hours and yuan without float noise or trailing zeros: 1.5, 5000, 12.05."""
     if value is None or value == "":
         return ""
@@ -222,9 +222,10 @@ def _format_decimal(value: Any) -> str:
     return f"{number.normalize():f}"
 
 
-def template_engine(reload_templates: bool = False) -> JinjaTemplateEngine:
+def jinja_environment(directory: Path, reload_templates: bool = False) -> Environment:
+    """Autoescaped Jinja with the app's translations and formats: pages and print templates."""
     env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        loader=FileSystemLoader(str(directory)),
         # Checking every template file's mtime on each render is for development only.
         auto_reload=reload_templates,
         autoescape=select_autoescape(["html"]),
@@ -234,13 +235,18 @@ def template_engine(reload_templates: bool = False) -> JinjaTemplateEngine:
         lstrip_blocks=True,
     )
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["datetime"] = format_datetime
+    env.filters["decimal"] = format_decimal
+    return env
+
+
+def template_engine(reload_templates: bool = False) -> JinjaTemplateEngine:
+    env = jinja_environment(TEMPLATES_DIR, reload_templates)
     env.globals.update(
         role_labels=ROLE_LABELS,
         get_language=i18n.get_language,
         query_string=query_string,
     )
-    env.filters["datetime"] = _format_datetime
-    env.filters["decimal"] = _format_decimal
     engine = JinjaTemplateEngine.from_environment(env)
     engine.register_template_callable("current_user", lambda ctx: ctx["request"].scope.get("user"))
     engine.register_template_callable(
