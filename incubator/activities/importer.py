@@ -3,20 +3,22 @@
 Every row is checked first; if any row is bad the job stops with a report of every bad row and
 nothing is written. Otherwise all rows are written in one transaction. A row already imported
 (same fingerprint) is skipped, so importing the same file twice adds nothing. Reading and
-checking run in a worker thread, a chunk at a time, so the pages stay responsive meanwhile.
+checking run in a worker process, a chunk at a time (a thread would hold the GIL against the
+event loop), and rows are written in small batches, so the pages stay responsive meanwhile.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 import io
 import json
+import multiprocessing
 import zipfile
 from collections import defaultdict
 from typing import Any
 
-import anyio
 from openpyxl import load_workbook
 
 from incubator.activities import rules
@@ -33,9 +35,25 @@ MAX_ROWS = 20_000
 # A zip bomb: a small file that unpacks to gigabytes of sheet XML.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 CHUNK = 500
+# Rows per INSERT: small enough that building one statement never holds the event loop long.
+WRITE_BATCH = 50
 # job id -> live progress; the job row keeps the final state for later visits.
 PROGRESS: dict[int, dict[str, Any]] = {}
 _TASKS: set[asyncio.Task] = set()
+_POOL: concurrent.futures.ProcessPoolExecutor | None = None
+
+
+def _pool() -> concurrent.futures.ProcessPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        _POOL = concurrent.futures.ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn")
+        )
+    return _POOL
+
+
+async def _in_worker(function: Any, *args: Any) -> Any:
+    return await asyncio.get_running_loop().run_in_executor(_pool(), function, *args)
 
 
 class ImportRefused(ValueError):
@@ -139,7 +157,7 @@ async def _run(job_id: int, actor: CurrentUser, data: bytes) -> None:
     try:
         progress["status"] = "checking"
         try:
-            rows = await anyio.to_thread.run_sync(read_sheet, data)
+            rows = await _in_worker(read_sheet, data)
         except ImportRefused as exc:
             await _finish(job_id, status="refused", message=str(exc))
             return
@@ -198,11 +216,7 @@ async def _check(
     seen: dict[str, int] = {}
     for start in range(0, len(rows), CHUNK):
         chunk = rows[start : start + CHUNK]
-        results = await anyio.to_thread.run_sync(
-            lambda chunk=chunk: [
-                (n, *rules.clean_row(raw, lookups), read) for n, raw, read in chunk
-            ]
-        )
+        results = await _in_worker(_clean_chunk, chunk, lookups)
         for number, values, errors, read_problems in results:
             errors = read_problems + errors
             if values["organization_id"] and not values["community_id"]:
@@ -224,6 +238,10 @@ async def _check(
                 cleaned.append((number, values))
         progress["checked"] = min(len(rows), start + CHUNK)
     return cleaned, problems
+
+
+def _clean_chunk(chunk: list, lookups: dict) -> list[tuple[int, dict, list[str], list[str]]]:
+    return [(number, *rules.clean_row(raw, lookups), read) for number, raw, read in chunk]
 
 
 async def _write(
@@ -255,11 +273,10 @@ async def _write(
             numbers = await sequences.next_values(f"ledger:{prefix}", len(group))
             for values, seq in zip(group, numbers, strict=True):
                 values["ledger_no"] = rules.ledger_number(prefix, seq)
-        for start in range(0, len(fresh), CHUNK):
-            await Activity.insert(
-                *[_activity(actor, values) for values in fresh[start : start + CHUNK]]
-            )
-            written += len(fresh[start : start + CHUNK])
+        for start in range(0, len(fresh), WRITE_BATCH):
+            batch = fresh[start : start + WRITE_BATCH]
+            await Activity.insert(*[_activity(actor, values) for values in batch])
+            written += len(batch)
             progress["written"] = written
             await asyncio.sleep(0)
         await audit.record(
