@@ -19,6 +19,7 @@ from litestar.template import TemplateConfig
 
 from incubator.accounts import service as accounts
 from incubator.accounts import views as account_views
+from incubator.activities import importer
 from incubator.activities import views as activity_views
 from incubator.api import views as api_views
 from incubator.applications import views as application_views
@@ -101,6 +102,7 @@ async def _database(app: Litestar) -> AsyncIterator[None]:
         yield
     finally:
         app.state.renderer.close()
+        importer.shutdown()
         for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

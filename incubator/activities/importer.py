@@ -52,6 +52,14 @@ def _pool() -> concurrent.futures.ProcessPoolExecutor:
     return _POOL
 
 
+def shutdown() -> None:
+    """Stops the checking process (the app's lifespan calls this on shutdown)."""
+    global _POOL
+    pool, _POOL = _POOL, None
+    if pool is not None:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
 async def _in_worker(function: Any, *args: Any) -> Any:
     return await asyncio.get_running_loop().run_in_executor(_pool(), function, *args)
 

@@ -195,6 +195,40 @@ async def ledger(
     return page, totals
 
 
+async def totals(user: CurrentUser, filters: dict[str, str]) -> Totals:
+    """The totals of the filtered ledger in the user's scope (one aggregate query)."""
+    clauses = [activity_scope(user), *filter_clauses(filters)]
+    return _totals(await where_all(Activity.select(*TOTAL_COLUMNS), *clauses).first())
+
+
+async def photos_of(activity_ids: list[int], per_activity: int, limit: int) -> list[dict]:
+    """Photos of these activities (already in the caller's scope), a few each, in order."""
+    taken: dict[int, int] = {}
+    chosen: list[dict] = []
+    # In chunks: a big ledger's ids would pass PostgreSQL's limit of parameters a statement.
+    for start in range(0, len(activity_ids), 1000):
+        rows = (
+            await ActivityFile.select(
+                ActivityFile.activity,
+                ActivityFile.file,
+                ActivityFile.caption,
+                ActivityFile.file.storage_name.as_alias("storage_name"),
+            )
+            .where(
+                ActivityFile.activity.is_in(activity_ids[start : start + 1000])
+                & (ActivityFile.kind == "photo")
+            )
+            .order_by(ActivityFile.id)
+        )
+        for row in rows:
+            if taken.get(row["activity"], 0) < per_activity and len(chosen) < limit:
+                taken[row["activity"]] = taken.get(row["activity"], 0) + 1
+                chosen.append(row)
+        if len(chosen) >= limit:
+            break
+    return chosen
+
+
 async def export_rows(user: CurrentUser, filters: dict[str, str], sort: Sort) -> list[dict]:
     clauses = [activity_scope(user), *filter_clauses(filters)]
     return await where_all(

@@ -102,6 +102,7 @@ class ActivityController(Controller):
                 "params": {**filters, "view": view, "sort": sort.param},
                 "may_record": user.role in RECORDERS,
                 "may_import": user.role in (ADMIN, STAFF, COMMUNITY),
+                "current_year": local_today().year,
                 "label": rules.label,
                 **await _choices(user),
             },

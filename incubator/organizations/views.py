@@ -49,6 +49,7 @@ from incubator.organizations import pipeline_service as pipeline
 from incubator.organizations.pipeline_service import PipelineError
 from incubator.organizations.service import OrganizationError
 from incubator.regions import service as regions
+from incubator.reporting import showcase
 from incubator.reviews import service as reviews
 from incubator.workitems import rules as workitem_rules
 from incubator.workitems import service as workitems
@@ -242,6 +243,7 @@ class OrganizationController(Controller):
             organization["contact_phone"] = mask_phone(organization["contact_phone"])
         organization["legal_rep_id_number"] = mask_id_number(organization["legal_rep_id_number"])
         support = await center.support_records(organization_id)
+        verified = {"organization": str(organization_id), "status": "verified"}
         return Template(
             "organizations/show.html",
             context={
@@ -280,6 +282,9 @@ class OrganizationController(Controller):
                 "facts": await pipeline.gather_facts(organization),
                 "agreement": await center.current_agreement(organization_id),
                 "documents": await pipeline.documents(organization_id),
+                "activity_chart": await showcase.monthly_chart(
+                    user, verified, await showcase.latest_year(user, verified)
+                ),
                 "evaluations": await evaluations.evaluations_of(organization_id),
                 "eligibility": await evaluations.eligibility_of(
                     organization_id, local_today().year

@@ -10,7 +10,6 @@ from typing import Any
 
 from incubator.activities import rules as activity_rules
 from incubator.activities import service as activities
-from incubator.activities.tables import ActivityFile
 from incubator.core import files
 from incubator.core.auth import CurrentUser
 from incubator.core.i18n import LOCAL_TZ, _
@@ -77,18 +76,7 @@ async def build(
     uploads: dict[int, str] = {}
     if photos and rows:
         by_id = {r["id"]: r for r in rows}
-        found = (
-            await ActivityFile.select(
-                ActivityFile.activity,
-                ActivityFile.file,
-                ActivityFile.caption,
-                ActivityFile.file.storage_name.as_alias("storage_name"),
-            )
-            .where(ActivityFile.activity.is_in(list(by_id)) & (ActivityFile.kind == "photo"))
-            .order_by(ActivityFile.id)
-            .limit(PHOTO_LIMIT)
-        )
-        for photo in found:
+        for photo in await activities.photos_of(list(by_id), PHOTO_LIMIT, PHOTO_LIMIT):
             uploads[photo["file"]] = str(files.storage_path(uploads_dir, photo["storage_name"]))
             appendix.append({**photo, "activity": by_id[photo["activity"]]})
     html = templates.render(

@@ -1,29 +1,10 @@
 """In a real browser: an organization records an activity with photos and submits it, staff
 verify it, and the ledger page counts it in its totals."""
 
-import struct
-import zlib
-
 from playwright.sync_api import expect
 
 from tests.support.browser import sign_in, sign_out
-
-
-def png(width=40, height=30, rgb=(200, 40, 40)):
-    """A small real PNG, so the page can show it."""
-    raw = b"".join(b"\x00" + bytes(rgb) * width for _ in range(height))
-
-    def chunk(kind, data):
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
+from tests.support.images import png
 
 
 def test_an_activity_with_photos_is_verified_and_counted(page):
