@@ -17,7 +17,7 @@ from incubator.core.http import download_headers, int_or_none, see_other, settin
 from incubator.core.i18n import _, local_today
 from incubator.core.pagination import sort_request
 from incubator.core.roles import ADMIN, ALL_ROLES, ASSESSOR, STAFF, allow
-from incubator.reporting import documents, ledger, showcase
+from incubator.reporting import documents, dossier, ledger, showcase
 from incubator.reporting.worker import ReportFailed
 
 NAV = ()
@@ -112,6 +112,28 @@ class ReportController(Controller):
             user_of(request), year, settings_of(request).uploads_dir
         )
         return await self._pdf(request, html, uploads, f"showcase-center-{year}.pdf", "/activities")
+
+    @get("/dossier/{file_name:str}", opt=allow(ADMIN, STAFF, ASSESSOR))
+    async def dossier(self, request: Request, file_name: FromPath[str]) -> Response | Redirect:
+        """/reports/dossier/{organization_id}.zip: everything about one organization."""
+        match = re.fullmatch(r"(\d+)\.zip", file_name)
+        if match is None:
+            raise NotFoundException()
+        organization_id = int(match.group(1))
+        try:
+            built = await dossier.build(
+                user_of(request),
+                organization_id,
+                settings_of(request).uploads_dir,
+                request.app.state.renderer.render,
+            )
+        except ReportFailed as exc:
+            flash(request, str(exc), "error")
+            return see_other(f"/organizations/{organization_id}")
+        if built is None:
+            raise NotFoundException()
+        name, data = built
+        return Response(content=data, media_type="application/zip", headers=download_headers(name))
 
     @get("/ledger.xlsx")
     async def ledger_xlsx(self, request: Request) -> Response:
