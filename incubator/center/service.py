@@ -10,8 +10,6 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from piccolo.query.functions.aggregate import Count
-
 from incubator.center import rules
 from incubator.center.rules import AgreementDraft
 from incubator.center.tables import Desk, DeskAllocation, EntryAgreement, Room, SupportRecord
@@ -375,13 +373,6 @@ async def ending_soon(user: CurrentUser, today: dt.date) -> list[dict]:
         ),
     )
     return [{**r, "days_left": (r["period_end"] - today).days} for r in rows]
-
-
-async def agreement_counts() -> dict[str, int]:
-    rows = await EntryAgreement.select(
-        EntryAgreement.status, Count(EntryAgreement.id, alias="n")
-    ).group_by(EntryAgreement.status)
-    return {r["status"]: r["n"] for r in rows}
 
 
 # --- support records ----------------------------------------------------------------------
