@@ -507,46 +507,37 @@ async def attach(
     """A photo (JPEG/PNG) or the sign-in sheet (also PDF) of an editable record."""
     if kind not in ("photo", "sign_in"):
         raise ActivityError(_("未知的附件类型"))
-    stored_path = None
-    try:
-        async with write_transaction():
-            current = await get_activity(actor, activity_id)
-            if current is None:
-                raise ActivityError(_("记录不存在"))
-            if current["status"] == "verified" and actor.role not in rules.STAFF_ROLES:
-                raise ActivityError(_("已核实的记录不能再添加附件"))
-            if current["status"] == "submitted" and actor.role not in rules.STAFF_ROLES:
-                raise ActivityError(_("已提交的记录不能再添加附件；如需补充请联系中心退回"))
-            count = await ActivityFile.count().where(
-                (ActivityFile.activity == activity_id) & (ActivityFile.kind == kind)
+    async with files.discard_on_failure(), write_transaction():
+        current = await get_activity(actor, activity_id)
+        if current is None:
+            raise ActivityError(_("记录不存在"))
+        if current["status"] == "verified" and actor.role not in rules.STAFF_ROLES:
+            raise ActivityError(_("已核实的记录不能再添加附件"))
+        if current["status"] == "submitted" and actor.role not in rules.STAFF_ROLES:
+            raise ActivityError(_("已提交的记录不能再添加附件；如需补充请联系中心退回"))
+        count = await ActivityFile.count().where(
+            (ActivityFile.activity == activity_id) & (ActivityFile.kind == kind)
+        )
+        if kind == "photo" and count >= PHOTO_LIMIT:
+            raise ActivityError(_("每条记录最多 {n} 张照片").format(n=PHOTO_LIMIT))
+        allowed = (files.JPEG, files.PNG) if kind == "photo" else (files.JPEG, files.PNG, files.PDF)
+        try:
+            stored = await files.store_upload(
+                uploads_dir=uploads_dir,
+                max_bytes=max_bytes,
+                data=data,
+                original_name=name,
+                actor=actor,
+                allowed=allowed,
+                organization_id=current["organization"],
+                community_id=current["community"],
             )
-            if kind == "photo" and count >= PHOTO_LIMIT:
-                raise ActivityError(_("每条记录最多 {n} 张照片").format(n=PHOTO_LIMIT))
-            allowed = (
-                (files.JPEG, files.PNG) if kind == "photo" else (files.JPEG, files.PNG, files.PDF)
-            )
-            try:
-                stored = await files.store_upload(
-                    uploads_dir=uploads_dir,
-                    max_bytes=max_bytes,
-                    data=data,
-                    original_name=name,
-                    actor=actor,
-                    allowed=allowed,
-                    organization_id=current["organization"],
-                    community_id=current["community"],
-                )
-            except files.UploadError as exc:
-                raise ActivityError(_(str(exc))) from exc
-            stored_path = files.storage_path(uploads_dir, stored["storage_name"])
-            await ActivityFile.insert(
-                ActivityFile(activity=activity_id, file=stored["id"], kind=kind, caption=name[:200])
-            )
-            await audit.record(actor, "activity", activity_id, "attach", after={"kind": kind})
-    except Exception:
-        if stored_path is not None:
-            stored_path.unlink(missing_ok=True)
-        raise
+        except files.UploadError as exc:
+            raise ActivityError(_(str(exc))) from exc
+        await ActivityFile.insert(
+            ActivityFile(activity=activity_id, file=stored["id"], kind=kind, caption=name[:200])
+        )
+        await audit.record(actor, "activity", activity_id, "attach", after={"kind": kind})
 
 
 def local_time(value: dt.datetime | None) -> dt.datetime | None:

@@ -130,7 +130,7 @@ async def attach(
     state = await current(user, organization_id)
     application = state["application"]
     _editable(application)
-    async with write_transaction():
+    async with files.discard_on_failure(), write_transaction():
         try:
             stored = await files.store_upload(
                 uploads_dir=uploads_dir,

@@ -6,10 +6,13 @@ authorized download route (see core.views_files).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import secrets
 import zipfile
+from collections.abc import AsyncIterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,6 +89,25 @@ def storage_path(uploads_dir: Path, storage_name: str) -> Path:
     return uploads_dir / storage_name[:2] / storage_name
 
 
+# Files written inside a `discard_on_failure` block, removed again if the block fails.
+_WRITTEN: ContextVar[list[Path] | None] = ContextVar("written_uploads", default=None)
+
+
+@contextlib.asynccontextmanager
+async def discard_on_failure() -> AsyncIterator[None]:
+    """Wrap a write transaction that stores uploads: if anything in it fails (the commit
+    included), the files it wrote are deleted, so no file outlives its rolled-back row."""
+    token = _WRITTEN.set([])
+    try:
+        yield
+    except BaseException:
+        for path in _WRITTEN.get() or []:
+            path.unlink(missing_ok=True)
+        raise
+    finally:
+        _WRITTEN.reset(token)
+
+
 async def store_upload(
     *,
     uploads_dir: Path,
@@ -114,6 +136,8 @@ async def store_upload(
         path.write_bytes(data)
 
     await anyio.to_thread.run_sync(write)
+    if (written := _WRITTEN.get()) is not None:
+        written.append(path)
     row = {
         "storage_name": storage_name,
         "original_name": clean_original_name(original_name),

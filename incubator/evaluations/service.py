@@ -165,33 +165,26 @@ async def attach_scan(
     """The certificate (证书) or plaque (牌匾) scan of an evaluation."""
     if which not in ("certificate_scan", "plaque_scan"):
         raise EvaluationError(_("未知的附件类型"))
-    stored_path = None
-    try:
-        async with write_transaction():
-            evaluation = await get_evaluation(actor, evaluation_id)
-            if evaluation is None:
-                raise EvaluationError(_("评估记录不存在"))
-            try:
-                stored = await files.store_upload(
-                    uploads_dir=uploads_dir,
-                    max_bytes=max_bytes,
-                    data=data,
-                    original_name=name,
-                    actor=actor,
-                    allowed=(files.PDF, files.JPEG, files.PNG),
-                    organization_id=evaluation["organization"],
-                )
-            except files.UploadError as exc:
-                raise EvaluationError(_(str(exc))) from exc
-            stored_path = files.storage_path(uploads_dir, stored["storage_name"])
-            await update_versioned(
-                Evaluation, evaluation_id, evaluation["version"], {which: stored["id"]}
+    async with files.discard_on_failure(), write_transaction():
+        evaluation = await get_evaluation(actor, evaluation_id)
+        if evaluation is None:
+            raise EvaluationError(_("评估记录不存在"))
+        try:
+            stored = await files.store_upload(
+                uploads_dir=uploads_dir,
+                max_bytes=max_bytes,
+                data=data,
+                original_name=name,
+                actor=actor,
+                allowed=(files.PDF, files.JPEG, files.PNG),
+                organization_id=evaluation["organization"],
             )
-            await audit.record(actor, "evaluation", evaluation_id, "attach", after={which: name})
-    except Exception:
-        if stored_path is not None:
-            stored_path.unlink(missing_ok=True)
-        raise
+        except files.UploadError as exc:
+            raise EvaluationError(_(str(exc))) from exc
+        await update_versioned(
+            Evaluation, evaluation_id, evaluation["version"], {which: stored["id"]}
+        )
+        await audit.record(actor, "evaluation", evaluation_id, "attach", after={which: name})
 
 
 async def downgrade(

@@ -123,48 +123,41 @@ async def transition(
     Scope, role, stage and guards are checked before anything is written, the attachment
     included; the file, the stage, the timeline and the audit rows commit together.
     """
-    stored_path: Path | None = None
-    try:
-        async with write_transaction():
-            organization = await get_organization(actor, organization_id)
-            if organization is None:
-                raise PipelineError(_("社会组织不存在"))
-            rule = rules.BY_CODE.get(code)
-            wants_file = rule is not None and rule.needs_attachment
-            known = dict(center_rules.SERVICES)
-            package = tuple(dict.fromkeys(s for s in services if s in known))
-            facts = await gather_facts(
-                organization,
-                reason=reason,
-                has_attachment=wants_file and attachment is not None,
-                track=track,
-                service_package=package,
-            )
-            if error := rules.transition_error(organization["stage"], code, actor.role, facts):
-                raise PipelineError(error)
-            attachment_id = None
-            if wants_file and attachment is not None:
-                try:
-                    stored = await files.store_upload(
-                        uploads_dir=attachment.uploads_dir,
-                        max_bytes=attachment.max_bytes,
-                        data=attachment.data,
-                        original_name=attachment.name,
-                        actor=actor,
-                        allowed=(files.PDF, files.JPEG, files.PNG),
-                        organization_id=organization_id,
-                    )
-                except files.UploadError as exc:
-                    raise PipelineError(_(str(exc))) from exc
-                attachment_id = stored["id"]
-                stored_path = files.storage_path(attachment.uploads_dir, stored["storage_name"])
-            return await _move(
-                actor, organization, version, code, reason, attachment_id, track, package
-            )
-    except Exception:
-        if stored_path is not None:
-            stored_path.unlink(missing_ok=True)
-        raise
+    async with files.discard_on_failure(), write_transaction():
+        organization = await get_organization(actor, organization_id)
+        if organization is None:
+            raise PipelineError(_("社会组织不存在"))
+        rule = rules.BY_CODE.get(code)
+        wants_file = rule is not None and rule.needs_attachment
+        known = dict(center_rules.SERVICES)
+        package = tuple(dict.fromkeys(s for s in services if s in known))
+        facts = await gather_facts(
+            organization,
+            reason=reason,
+            has_attachment=wants_file and attachment is not None,
+            track=track,
+            service_package=package,
+        )
+        if error := rules.transition_error(organization["stage"], code, actor.role, facts):
+            raise PipelineError(error)
+        attachment_id = None
+        if wants_file and attachment is not None:
+            try:
+                stored = await files.store_upload(
+                    uploads_dir=attachment.uploads_dir,
+                    max_bytes=attachment.max_bytes,
+                    data=attachment.data,
+                    original_name=attachment.name,
+                    actor=actor,
+                    allowed=(files.PDF, files.JPEG, files.PNG),
+                    organization_id=organization_id,
+                )
+            except files.UploadError as exc:
+                raise PipelineError(_(str(exc))) from exc
+            attachment_id = stored["id"]
+        return await _move(
+            actor, organization, version, code, reason, attachment_id, track, package
+        )
 
 
 async def move_now(actor: CurrentUser, organization: dict, code: str, reason: str) -> str:

@@ -80,3 +80,29 @@ def test_other_scopes_cannot_download_and_street_roles_can(client, settings):
     client.cookies.clear()
     login(client, "staff")
     assert client.get(f"/files/{file_id}").status_code == 200
+
+
+def test_a_file_stored_in_a_transaction_that_fails_later_is_removed(client, settings):
+    import pytest
+
+    from incubator.core import files
+    from incubator.core.auth import CurrentUser
+    from incubator.core.db import write_transaction
+
+    staff = CurrentUser(2, "staff", "王中心", "staff", None, None)
+
+    async def store_then_fail():
+        async with files.discard_on_failure(), write_transaction():
+            await files.store_upload(
+                uploads_dir=settings.uploads_dir,
+                max_bytes=1024 * 1024,
+                data=PNG,
+                original_name="a.png",
+                actor=staff,
+            )
+            raise RuntimeError("the rest of the change failed")
+
+    with pytest.raises(RuntimeError):
+        client.blocking_portal.call(store_then_fail)
+    assert sql(settings, "SELECT id FROM stored_file") == []
+    assert not list(settings.uploads_dir.rglob("*.png")) if settings.uploads_dir.exists() else True
