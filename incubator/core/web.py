@@ -237,6 +237,7 @@ def jinja_environment(directory: Path, reload_templates: bool = False) -> Enviro
     env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["datetime"] = format_datetime
     env.filters["decimal"] = format_decimal
+    env.globals["get_language"] = i18n.get_language
     return env
 
 
@@ -244,7 +245,6 @@ def template_engine(reload_templates: bool = False) -> JinjaTemplateEngine:
     env = jinja_environment(TEMPLATES_DIR, reload_templates)
     env.globals.update(
         role_labels=ROLE_LABELS,
-        get_language=i18n.get_language,
         query_string=query_string,
     )
     engine = JinjaTemplateEngine.from_environment(env)

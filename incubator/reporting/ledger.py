@@ -1,9 +1,10 @@
-"""The printable ledger (服务记录台账): the ledger page's filters, its rows and totals, as HTML
-for the PDF worker, with the photos it may embed."""
+"""The printable ledger (服务记录台账): the ledger page's filters, its rows and totals, paginated
+into sheets (reporting.sheets) for the worker processes, with the photos it may embed."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,13 +13,52 @@ from incubator.activities import rules as activity_rules
 from incubator.activities import service as activities
 from incubator.core import files
 from incubator.core.auth import CurrentUser
-from incubator.core.i18n import LOCAL_TZ, _
+from incubator.core.i18n import LOCAL_TZ, _, get_language
 from incubator.core.pagination import Sort
 from incubator.organizations.tables import Organization
 from incubator.regions.tables import Community, Street
-from incubator.reporting import templates
+from incubator.reporting import sheets
 
 PHOTO_LIMIT = 300
+TEMPLATE = "ledger.html"
+
+# The geometry of reports/ledger.html and print.css (A4 landscape, 12 mm side margins, 14 mm top,
+# 16 mm bottom; cells 8.5 pt with line-height 1.35 and 1 mm x 1.2 mm padding).
+PAGE_WIDTH_MM = 297 - 24
+PAGE_HEIGHT_PT = (210 - 30) * sheets.PT_PER_MM
+FONT_PT = 8.5
+LINE_PT = FONT_PT * 1.35
+CELL_EXTRA_PT = 2 * sheets.PT_PER_MM + 0.4
+# Columns as in the template's colgroup, in per cent of the width.
+COLUMNS = (11, 8, 15, 6, 13, 10, 8, 4.5, 5, 5, 4.5, 5, 5)
+TITLE_PT, SUBTITLE_GAP_MM, FILTERS_GAP_MM = 16, 5, 3
+SIGNATURES_PT = 12 * sheets.PT_PER_MM + LINE_PT + 1 * sheets.PT_PER_MM + 1
+PHOTOS_PER_SHEET = 12
+CAPTION_CHARS = 30
+
+
+def _width_em(percent: float) -> float:
+    return (PAGE_WIDTH_MM * percent / 100 - 2.4) * sheets.PT_PER_MM / FONT_PT
+
+
+WIDTHS = tuple(_width_em(p) for p in COLUMNS)
+
+
+def _row_height(cells: tuple[str, ...]) -> float:
+    lines = max(sheets.line_count(text, width) for text, width in zip(cells, WIDTHS, strict=True))
+    return lines * LINE_PT + CELL_EXTRA_PT
+
+
+@dataclass
+class LedgerReport:
+    """What the workers need to print one ledger: its sheets and the shared context."""
+
+    context: dict[str, Any]
+    sheets: list[sheets.Sheet]
+    uploads: dict[int, str]
+    rows: int
+    language: str
+    template: str = TEMPLATE
 
 
 async def _name(table: Any, raw: str) -> str | None:
@@ -61,11 +101,108 @@ async def heading(filters: dict[str, str]) -> dict[str, Any]:
     return {"owner": owner, "period": period, "filters_used": used}
 
 
+def printable_row(row: dict) -> dict[str, Any]:
+    """A ledger row as the template prints it: every cell already in words."""
+    served = "、".join(
+        _(activity_rules.label(activity_rules.SERVED_GROUPS, code))
+        for code in (row["served_groups"] or "").split(",")
+        if code
+    )
+    organizer = " / ".join(n for n in (row["organization_name"], row["community_name"]) if n)
+    return {
+        "id": row["id"],
+        "ledger_no": row["ledger_no"],
+        "held_on": str(row["held_on"]),
+        "title": row["title"],
+        "category": _(activity_rules.label(activity_rules.CATEGORIES, row["category"])),
+        "organizer": organizer,
+        "place": row["place"] or "",
+        "served": served,
+        "hours": row["hours"],
+        "participants": row["participants"],
+        "beneficiaries": row["beneficiaries"],
+        "volunteers": row["volunteers"],
+        "status": _(activity_rules.label(activity_rules.STATUSES, row["status"])),
+        "reviewer": row["reviewer_name"] or "",
+    }
+
+
+def _cells(row: dict[str, Any]) -> tuple[str, ...]:
+    return (
+        row["ledger_no"],
+        row["held_on"],
+        row["title"],
+        row["category"],
+        row["organizer"],
+        row["place"],
+        row["served"],
+        str(row["hours"]),
+        str(row["participants"]),
+        str(row["beneficiaries"]),
+        str(row["volunteers"]),
+        row["status"],
+        row["reviewer"],
+    )
+
+
+def header_labels() -> tuple[str, ...]:
+    return (
+        _("台账编号"),
+        _("日期"),
+        _("活动名称"),
+        _("类别"),
+        _("主办"),
+        _("地点"),
+        _("服务对象"),
+        _("时长"),
+        _("参与"),
+        _("受益"),
+        _("志愿者"),
+        _("状态"),
+        _("审核人"),
+    )
+
+
+def plan(
+    rows: list[dict[str, Any]], head: dict[str, Any], photos: list[dict[str, Any]]
+) -> list[sheets.Sheet]:
+    """The ledger's sheets: table pages (title on the first, totals and signatures on the last),
+    then the photo appendix, twelve photos a page."""
+    filters = "".join(f"{label}：{value}   " for label, value in head["filters_used"])
+    filters_text = filters + "共 99999 条"
+    full_width_em = PAGE_WIDTH_MM * sheets.PT_PER_MM / FONT_PT
+    opening = (
+        sheets.line_count(head["owner"] + "服务记录台账", full_width_em * FONT_PT / TITLE_PT)
+        * TITLE_PT
+        * 1.35
+        + SUBTITLE_GAP_MM * sheets.PT_PER_MM
+        + LINE_PT
+        + sheets.line_count(filters_text, full_width_em) * LINE_PT
+        + FILTERS_GAP_MM * sheets.PT_PER_MM
+    )
+    result = sheets.paginate(
+        "rows",
+        [_row_height(_cells(r)) for r in rows],
+        rows,
+        page=PAGE_HEIGHT_PT,
+        opening=opening,
+        closing=LINE_PT + CELL_EXTRA_PT + SIGNATURES_PT,
+        repeated=_row_height(header_labels()),
+    )
+    if not rows:
+        result[0].pages = 1
+    for start in range(0, len(photos), PHOTOS_PER_SHEET):
+        chunk = photos[start : start + PHOTOS_PER_SHEET]
+        result.append(sheets.Sheet("photos", chunk, opens=start == 0))
+    return result
+
+
 async def build(
     user: CurrentUser, filters: dict[str, str], sort: Sort, uploads_dir: Path, photos: bool
-) -> tuple[str, dict[int, str], int]:
-    """(HTML, the uploads it may load by id, row count)."""
-    rows = await activities.export_rows(user, filters, sort)
+) -> LedgerReport:
+    """The ledger the caller may see with these filters, ready for the workers."""
+    found = await activities.export_rows(user, filters, sort)
+    rows = [printable_row(r) for r in found]
     totals = {
         "hours": sum((Decimal(str(r["hours"] or 0)) for r in rows), Decimal(0)),
         "participants": sum(r["participants"] for r in rows),
@@ -78,16 +215,18 @@ async def build(
         by_id = {r["id"]: r for r in rows}
         for photo in await activities.photos_of(list(by_id), PHOTO_LIMIT, PHOTO_LIMIT):
             uploads[photo["file"]] = str(files.storage_path(uploads_dir, photo["storage_name"]))
-            appendix.append({**photo, "activity": by_id[photo["activity"]]})
-    html = templates.render(
-        "ledger.html",
-        rows=rows,
-        totals=totals,
-        photos=appendix,
-        printed_at=dt.datetime.now(LOCAL_TZ),
-        categories=dict(activity_rules.CATEGORIES),
-        statuses=dict(activity_rules.STATUSES),
-        served_groups=dict(activity_rules.SERVED_GROUPS),
-        **await heading(filters),
-    )
-    return html, uploads, len(rows)
+            activity = by_id[photo["activity"]]
+            title = activity["title"]
+            if len(title) > CAPTION_CHARS:
+                title = title[: CAPTION_CHARS - 1] + "…"
+            appendix.append({"file": photo["file"], "caption": f"{activity['ledger_no']} {title}"})
+    head = await heading(filters)
+    context = {
+        "totals": totals,
+        "count": len(rows),
+        "printed_at": dt.datetime.now(LOCAL_TZ),
+        "headers": header_labels(),
+        "columns": COLUMNS,
+        **head,
+    }
+    return LedgerReport(context, plan(rows, head, appendix), uploads, len(rows), get_language())

@@ -32,7 +32,7 @@ class ReportController(Controller):
     async def ledger_pdf(self, request: Request) -> Response | Redirect:
         user = user_of(request)
         sort = sort_request(request.query_params, activities.SORTS, "held_on")
-        html, uploads, _count = await ledger.build(
+        report = await ledger.build(
             user,
             ledger_filters(request),
             sort,
@@ -40,9 +40,17 @@ class ReportController(Controller):
             photos=request.query_params.get("photos") == "1",
         )
         query = request.url.query
+        back = "/activities" + (f"?{query}" if query else "")
+        try:
+            pdf = await request.app.state.renderer.render_sheets(
+                report.template, report.context, report.sheets, report.language, report.uploads
+            )
+        except ReportFailed as exc:
+            flash(request, str(exc), "error")
+            return see_other(back)
         name = f"{_('服务记录台账')}-{local_today():%Y%m%d}.pdf"
-        return await self._pdf(
-            request, html, uploads, name, "/activities" + (f"?{query}" if query else "")
+        return Response(
+            content=pdf, media_type=PDF_MEDIA_TYPE, headers=download_headers(name, inline=True)
         )
 
     @get("/{kind:str}/{file_name:str}")

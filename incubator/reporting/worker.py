@@ -6,18 +6,26 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import inspect
+import io
 import logging
 import multiprocessing
 import resource
+import time
+from collections.abc import Awaitable, Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from incubator.core.i18n import _
+from incubator.reporting import sheets
 
 log = logging.getLogger("incubator.reporting")
 ASSETS_DIR = Path(__file__).resolve().parents[2] / "reports" / "assets"
-REPORTS_PER_WORKER = 8
+# Tasks (whole documents or parts of one) before a worker is replaced: parts are small, so
+# memory stays bounded by the largest part, not by the report.
+TASKS_PER_WORKER = 24
 _FONTS = None
 
 
@@ -30,6 +38,8 @@ class Limits:
     workers: int = 2
     timeout_seconds: float = 120
     memory_mb: int = 1536
+    # A part is at most this many pages: it bounds a worker's memory and paces the progress shown.
+    part_pages: int = 12
 
 
 def _start_worker(memory_mb: int) -> None:
@@ -37,8 +47,8 @@ def _start_worker(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def render_pdf(html: str, uploads: dict[int, str]) -> bytes:
-    """In a worker: HTML (already escaped, from our templates) to PDF bytes."""
+def _write(html: str, uploads: dict[int, str]) -> tuple[bytes, int]:
+    """HTML (already escaped, from our templates) to PDF bytes and its page count."""
     global _FONTS
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
@@ -48,8 +58,110 @@ def render_pdf(html: str, uploads: dict[int, str]) -> bytes:
     if _FONTS is None:
         _FONTS = FontConfiguration()  # one per process
     fetcher = ReportFetcher(ASSETS_DIR, {k: Path(v) for k, v in uploads.items()})
-    document = HTML(string=html, url_fetcher=fetcher, base_url="report:")
-    return document.write_pdf(font_config=_FONTS)
+    document = HTML(string=html, url_fetcher=fetcher, base_url="report:").render(font_config=_FONTS)
+    return document.write_pdf(), len(document.pages)
+
+
+def render_pdf(html: str, uploads: dict[int, str]) -> bytes:
+    """In a worker: a whole document at once (letters, certificates, showcases)."""
+    return _write(html, uploads)[0]
+
+
+def render_part(part: Part, uploads: dict[int, str]) -> tuple[bytes, int]:
+    """In a worker: one run of a paginated report's sheets, numbered from `part.first_page`."""
+    from incubator.core.i18n import set_language
+    from incubator.reporting import templates
+
+    set_language(part.language)
+    html = templates.render(
+        part.template,
+        **part.context,
+        sheets=part.sheets,
+        page_labels=sheets.page_label_css(part.first_page, part.total_pages),
+    )
+    return _write(html, uploads)
+
+
+def join_pdfs(parts: list[bytes]) -> bytes:
+    """In a worker: the parts' pages in order, as one PDF (with the first part's metadata)."""
+    import pikepdf
+
+    joined = pikepdf.Pdf.new()
+    sources = [pikepdf.Pdf.open(io.BytesIO(data)) for data in parts]
+    for source in sources:
+        joined.pages.extend(source.pages)
+    if sources and "/Info" in sources[0].trailer:
+        joined.trailer.Info = joined.copy_foreign(sources[0].trailer.Info)
+    out = io.BytesIO()
+    joined.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return out.getvalue()
+
+
+def warm_up() -> None:
+    """In a worker: imports WeasyPrint and loads the fonts before the first real report."""
+    _write("<p>预热</p>", {})
+
+
+@dataclass(frozen=True)
+class Part:
+    """A run of consecutive sheets of one report, for one worker."""
+
+    template: str
+    context: dict[str, Any]
+    sheets: list[sheets.Sheet]
+    language: str
+    first_page: int
+    total_pages: int
+
+
+@dataclass(frozen=True)
+class Progress:
+    rows_done: int
+    rows_total: int
+    pages_done: int
+    pages_total: int
+
+
+ProgressCallback = Callable[[Progress], Awaitable[None] | None]
+
+
+class _Layout:
+    """The parts of one paginated report, and the progress made on them."""
+
+    def __init__(self, template, context, runs, language, uploads, progress) -> None:
+        self.template, self.context, self.runs = template, context, runs
+        self.language, self.uploads, self.progress = language, uploads, progress
+        self.rows_total = sum(_rows(run) for run in runs)
+        self.tally = Progress(0, self.rows_total, 0, 0)
+
+    def calls(self, pages: list[int]) -> list[tuple[Callable, tuple]]:
+        total = sum(pages)
+        self.tally = Progress(0, self.rows_total, 0, total)
+        firsts = [1 + sum(pages[:n]) for n in range(len(pages))]
+        return [
+            (
+                render_part,
+                (Part(self.template, self.context, run, self.language, first, total), self.uploads),
+            )
+            for run, first in zip(self.runs, firsts, strict=True)
+        ]
+
+    async def finished(self, n: int, result: tuple[bytes, int]) -> None:
+        done = self.tally
+        self.tally = Progress(
+            done.rows_done + _rows(self.runs[n]),
+            self.rows_total,
+            done.pages_done + result[1],
+            done.pages_total,
+        )
+        if self.progress is not None:
+            outcome = self.progress(self.tally)
+            if inspect.isawaitable(outcome):
+                await outcome
+
+
+def _rows(run: list[sheets.Sheet]) -> int:
+    return sum(len(s.items) for s in run if s.kind == "rows")
 
 
 class Renderer:
@@ -66,7 +178,7 @@ class Renderer:
                 mp_context=multiprocessing.get_context("spawn"),
                 initializer=_start_worker,
                 initargs=(self.limits.memory_mb,),
-                max_tasks_per_child=REPORTS_PER_WORKER,
+                max_tasks_per_child=TASKS_PER_WORKER,
             )
         return self._pool
 
@@ -79,11 +191,32 @@ class Renderer:
             process.kill()
         pool.shutdown(wait=False, cancel_futures=True)
 
-    async def render(self, html: str, uploads: dict[int, str] | None = None) -> bytes:
+    async def _run(self, calls: list[tuple[Callable, tuple]], deadline: float, done=None):
+        """Runs the calls in the pool, in order of submission; each result goes to `done` as it
+        arrives. Any limit reached kills the pool and becomes a ReportFailed."""
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._executor(), render_pdf, html, uploads or {})
+        executor = self._executor()
+        futures = [loop.run_in_executor(executor, fn, *args) for fn, args in calls]
         try:
-            return await asyncio.wait_for(future, self.limits.timeout_seconds)
+            if done is None:
+                return await asyncio.wait_for(asyncio.gather(*futures), deadline - time.monotonic())
+            results: list[Any] = [None] * len(futures)
+            index = {future: n for n, future in enumerate(futures)}
+            pending = set(futures)
+            while pending:
+                finished, pending = await asyncio.wait(
+                    pending,
+                    timeout=max(deadline - time.monotonic(), 0),
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+                if not finished:
+                    raise TimeoutError
+                for future in finished:
+                    results[index[future]] = future.result()
+                    outcome = done(index[future], results[index[future]])
+                    if inspect.isawaitable(outcome):
+                        await outcome
+            return results
         except TimeoutError:
             self._discard()
             raise ReportFailed(
@@ -97,6 +230,47 @@ class Renderer:
         except BrokenProcessPool:
             self._discard()
             raise ReportFailed(_("报表生成进程意外退出，请缩小筛选范围后重试")) from None
+        finally:
+            for future in futures:
+                future.cancel()
+
+    def _deadline(self) -> float:
+        return time.monotonic() + self.limits.timeout_seconds
+
+    async def render(self, html: str, uploads: dict[int, str] | None = None) -> bytes:
+        """A whole document in one worker."""
+        [pdf] = await self._run([(render_pdf, (html, uploads or {}))], self._deadline())
+        return pdf
+
+    async def render_sheets(
+        self,
+        template: str,
+        context: dict[str, Any],
+        report_sheets: list[sheets.Sheet],
+        language: str,
+        uploads: dict[int, str] | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> bytes:
+        """A paginated report: runs of sheets laid out in parallel and joined. If a sheet took
+        more pages than planned, the runs are laid out again with the true page numbers (their
+        content does not depend on the numbers, so the pages come out the same)."""
+        deadline = self._deadline()
+        runs = sheets.parts(report_sheets, self.limits.workers, self.limits.part_pages)
+        job = _Layout(template, context, runs, language, uploads or {}, progress)
+        planned = [sheets.planned_pages(run) for run in runs]
+        results = await self._run(job.calls(planned), deadline, job.finished)
+        actual = [pages for _pdf, pages in results]
+        if actual != planned:
+            log.warning("report pages planned %s, laid out %s", planned, actual)
+            results = await self._run(job.calls(actual), deadline)
+        [pdf] = await self._run([(join_pdfs, ([data for data, _pages in results],))], deadline)
+        return pdf
+
+    def warm_up(self) -> None:
+        """Starts the workers and loads WeasyPrint in them, so the first report is not slower."""
+        executor = self._executor()
+        for _n in range(self.limits.workers):
+            executor.submit(warm_up)
 
     def close(self) -> None:
         self._discard()

@@ -1,0 +1,68 @@
+"""A paginated report laid out in parallel parts and joined is the document one process makes:
+the same pages, the same text, page x / y right on every page, even when a sheet spills."""
+
+import asyncio
+import shutil
+import subprocess
+
+import pytest
+
+from incubator.reporting.sheets import Sheet
+from incubator.reporting.worker import Limits, Renderer, render_pdf
+from tests.support.reports import ledger_report, whole_html
+
+pytestmark = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")
+
+
+def pages_text(tmp_path, name: str, data: bytes) -> list[str]:
+    path = tmp_path / name
+    path.write_bytes(data)
+    out = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True, text=True)
+    return out.stdout.split("\f")[:-1]
+
+
+def in_parallel(report, report_sheets=None) -> bytes:
+    async def go():
+        renderer = Renderer(Limits(workers=2, timeout_seconds=300, part_pages=2))
+        try:
+            return await renderer.render_sheets(
+                report.template,
+                report.context,
+                report_sheets or report.sheets,
+                report.language,
+                report.uploads,
+            )
+        finally:
+            renderer.close()
+
+    return asyncio.run(go())
+
+
+def test_parts_joined_make_the_same_document_as_one_process(tmp_path):
+    report = ledger_report(70, long_every=9)
+    assert len(report.sheets) >= 5  # several parts of at most two pages
+    joined = pages_text(tmp_path, "joined.pdf", in_parallel(report))
+    whole = pages_text(tmp_path, "whole.pdf", render_pdf(whole_html(report), {}))
+    assert len(joined) == len(whole) == sum(s.pages for s in report.sheets)
+    assert joined == whole
+    for number, page in enumerate(joined, start=1):
+        assert f"第{number}页/共{len(joined)}页" in "".join(page.split())
+    assert "合计 70 条" in joined[-1] and "负责人" in joined[-1]
+    assert "LHT-01-2017-0070" in "".join(joined)
+
+
+def test_a_sheet_that_spills_onto_more_pages_is_numbered_again(tmp_path):
+    report = ledger_report(40)
+    # A plan that is wrong on purpose: 30 rows on one sheet cannot fit one landscape page.
+    rows = [item for sheet in report.sheets for item in sheet.items]
+    wrong = [
+        Sheet("rows", rows[:5], opens=True),
+        Sheet("rows", rows[5:35]),
+        Sheet("rows", rows[35:], closes=True),
+    ]
+    joined = pages_text(tmp_path, "joined.pdf", in_parallel(report, wrong))
+    whole = pages_text(tmp_path, "whole.pdf", render_pdf(whole_html(report, wrong), {}))
+    assert len(joined) == len(whole) > 3
+    assert joined == whole
+    for number, page in enumerate(joined, start=1):
+        assert f"第{number}页/共{len(joined)}页" in "".join(page.split())

@@ -1,0 +1,64 @@
+"""A synthetic ledger for tests and benchmarks of the PDF pipeline: rows as the database gives
+them, planned into sheets by the real code, and the whole document's HTML for comparison."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from incubator.reporting import ledger, sheets, templates
+
+
+def raw_rows(count: int, long_every: int = 0) -> list[dict]:
+    """`count` ledger rows; every `long_every`-th has a title long enough to wrap many lines."""
+    return [
+        {
+            "id": n,
+            "ledger_no": f"LHT-01-2017-{n:04d}",
+            "held_on": dt.date(2017, 1, 1) + dt.timedelta(days=n % 365),
+            "title": "长标题：居民议事与邻里守望" * 8
+            if long_every and n % long_every == 0
+            else f"社区活动第 {n} 期：邻里守望与文明实践",
+            "category": "community",
+            "organization_name": "青鸟志愿者服务队",
+            "community_name": "祥龙社区",
+            "place": "祥龙社区活动室",
+            "served_groups": "elderly,children",
+            "hours": Decimal("2.5"),
+            "participants": 40,
+            "beneficiaries": 35,
+            "volunteers": 6,
+            "status": "verified",
+            "reviewer_name": "王中心",
+        }
+        for n in range(1, count + 1)
+    ]
+
+
+def ledger_report(count: int, long_every: int = 0, owner: str = "祥龙社区") -> ledger.LedgerReport:
+    rows = [ledger.printable_row(r) for r in raw_rows(count, long_every)]
+    head = {"owner": owner, "period": "2017 年度", "filters_used": [("社区", "祥龙社区")]}
+    context = {
+        "totals": {
+            "hours": Decimal("2.5") * count,
+            "participants": 40 * count,
+            "beneficiaries": 35 * count,
+            "volunteers": 6 * count,
+        },
+        "count": count,
+        "printed_at": dt.datetime(2017, 12, 1, 9, 30),
+        "headers": ledger.header_labels(),
+        "columns": ledger.COLUMNS,
+        **head,
+    }
+    return ledger.LedgerReport(context, ledger.plan(rows, head, []), {}, count, "zh-CN")
+
+
+def whole_html(report: ledger.LedgerReport, report_sheets: list | None = None) -> str:
+    """The report as one document, numbered by CSS counters: what one process would lay out."""
+    return templates.render(
+        report.template,
+        **report.context,
+        sheets=report.sheets if report_sheets is None else report_sheets,
+        page_labels=sheets.page_label_css(),
+    )
