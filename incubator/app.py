@@ -41,6 +41,7 @@ from incubator.notifications import service as notifications
 from incubator.notifications import views as notification_views
 from incubator.organizations import views as organization_views
 from incubator.regions import views as region_views
+from incubator.reporting import jobs as report_jobs
 from incubator.reporting import views as report_views
 from incubator.reporting.worker import Limits, Renderer
 from incubator.reviews import views as review_views
@@ -88,7 +89,7 @@ async def _database(app: Litestar) -> AsyncIterator[None]:
     engine = db.bind_engine(db.engine_from_url(settings.database_url))
     await db.prepare_database(engine)
     await db.open_pool(engine, settings.db_pool_size)
-    tasks = [asyncio.create_task(_purge_sessions_forever())]
+    tasks = [asyncio.create_task(_housekeeping_forever(settings))]
     if settings.smtp_host:
         tasks.append(asyncio.create_task(notifications.email_forever(settings)))
     app.state.renderer = Renderer(
@@ -103,6 +104,7 @@ async def _database(app: Litestar) -> AsyncIterator[None]:
     finally:
         app.state.renderer.close()
         importer.shutdown()
+        report_jobs.shutdown()
         for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -110,12 +112,14 @@ async def _database(app: Litestar) -> AsyncIterator[None]:
         await db.close_pool(engine)
 
 
-async def _purge_sessions_forever() -> None:
+async def _housekeeping_forever(settings: Settings) -> None:
+    """Expired sessions and old rendered reports go away now and then."""
     while True:
         try:
             await accounts.purge_expired_sessions()
+            await report_jobs.purge(settings.reports_dir)
         except Exception:  # a failed purge must never stop the app; try again later
-            log.exception("purging expired sessions failed")
+            log.exception("housekeeping failed")
         await asyncio.sleep(SESSION_PURGE_INTERVAL_S)
 
 

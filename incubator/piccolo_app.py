@@ -18,6 +18,7 @@ from incubator.organizations.timeline import (
     OrganizationOutcome,
 )
 from incubator.regions.tables import Community, Grid, Street
+from incubator.reporting.tables import ReportJob
 from incubator.scoring.tables import Indicator, Rubric, Score, ScoreBand, ScoreSheet
 from incubator.workitems.tables import WorkItem, WorkItemEvent
 
@@ -58,6 +59,7 @@ APP_CONFIG = AppConfig(
         DeskAllocation,
         SupportRecord,
         Activity,
+        ReportJob,
         ActivityFile,
         ActivityImport,
         Evaluation,

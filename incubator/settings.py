@@ -65,6 +65,11 @@ class Settings:
         return self.data_dir / "uploads"
 
     @property
+    def reports_dir(self) -> Path:
+        """Rendered reports, kept for a while as the cache and for "my reports"."""
+        return self.data_dir / "reports"
+
+    @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
 

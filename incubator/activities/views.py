@@ -373,13 +373,20 @@ class ImportController(Controller):
     @get("/{job_id:int}/status")
     async def status(self, request: Request, job_id: FromPath[int]) -> dict:
         job = found(await importer.job(user_of(request), job_id))
+        writing = job["status"] == "writing"
         return {
             "status": job["status"],
-            "label": _(IMPORT_STATUSES.get(job["status"], job["status"])),
-            "total": job["total_rows"],
-            "checked": job["checked_rows"],
-            "written": job["written_rows"],
             "running": _running(job),
+            "fields": {
+                "label": _(IMPORT_STATUSES.get(job["status"], job["status"])),
+                "total": job["total_rows"],
+                "checked": job["checked_rows"],
+                "written": job["written_rows"],
+            },
+            "bar": {
+                "value": job["written_rows"] if writing else job["checked_rows"],
+                "max": max(job["total_rows"], 1),
+            },
         }
 
 

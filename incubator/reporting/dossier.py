@@ -58,8 +58,9 @@ async def build(
     if organization is None:
         return None
     entries: list[tuple[str, bytes]] = []
-    html, uploads = await showcase.organization_report(user, organization_id, None, uploads_dir)
-    entries.append((_("亮点活动展示.pdf"), await render(html, uploads)))
+    built = await showcase.organization_report(user, organization_id, None, uploads_dir)
+    if built is not None:
+        entries.append((_("亮点活动展示.pdf"), await render(built.html, built.uploads)))
     for kind, name in (
         ("decision", _("筛选决定通知书.pdf")),
         ("agreement", _("入驻协议与承诺书.pdf")),

@@ -21,6 +21,8 @@ from incubator.reporting import sheets
 
 PHOTO_LIMIT = 300
 TEMPLATE = "ledger.html"
+# Records whose changes change a ledger (core.audit.data_version).
+TABLES = ("activity", "activity_import", "organization", "community", "grid", "street", "app_user")
 
 # The geometry of reports/ledger.html and print.css (A4 landscape, 12 mm side margins, 14 mm top,
 # 16 mm bottom; cells 8.5 pt with line-height 1.35 and 1 mm x 1.2 mm padding).
@@ -59,6 +61,14 @@ class LedgerReport:
     rows: int
     language: str
     template: str = TEMPLATE
+
+    @property
+    def title(self) -> str:
+        return f"{self.context['owner']}{_('服务记录台账')} {self.context['period']}"
+
+    @property
+    def pages(self) -> int:
+        return sheets.planned_pages(self.sheets)
 
 
 async def _name(table: Any, raw: str) -> str | None:

@@ -5,6 +5,8 @@ Only verified activities count: a showcase is an official document."""
 from __future__ import annotations
 
 import datetime as dt
+import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,29 @@ from incubator.reporting import charts, templates
 HIGHLIGHTS = 20
 PHOTOS_EACH = 4
 NEWEST_FIRST = Sort("held_on", True)
+# Records whose changes change a showcase (core.audit.data_version).
+TABLES = (
+    "activity",
+    "activity_import",
+    "organization",
+    "evaluation",
+    "application",
+    "community",
+    "street",
+    "app_user",
+)
+
+
+@dataclass
+class Showcase:
+    html: str
+    uploads: dict[int, str]
+    title: str
+    pages: int  # expected: cover and profile, then about three highlights a page
+
+
+def _pages(highlights: list[dict]) -> int:
+    return 2 + math.ceil(len(highlights) / 3)
 
 
 def month_series(groups: list[dict], year: int) -> list[tuple[str, float]]:
@@ -62,7 +87,7 @@ async def _highlights(
 
 async def organization_report(
     user: CurrentUser, organization_id: int, year: int | None, uploads_dir: Path
-) -> tuple[str, dict[int, str]] | None:
+) -> Showcase | None:
     organization = await get_organization(user, organization_id)
     if organization is None:
         return None
@@ -91,12 +116,13 @@ async def organization_report(
         highlights=highlights,
         **await _common(),
     )
-    return html, uploads
+    title = _("{name}亮点活动展示").format(name=organization["name"])
+    if year:
+        title += _("（{year} 年）").format(year=year)
+    return Showcase(html, uploads, title, _pages(highlights))
 
 
-async def center_report(
-    user: CurrentUser, year: int, uploads_dir: Path
-) -> tuple[str, dict[int, str]]:
+async def center_report(user: CurrentUser, year: int, uploads_dir: Path) -> Showcase:
     filters = {"status": "verified", "year": str(year)}
     figures = await activities.totals(user, filters)
     by_community = await activities.summary(user, filters, "community")
@@ -121,7 +147,8 @@ async def center_report(
         highlights=highlights,
         **await _common(),
     )
-    return html, uploads
+    title = _("社会组织发展中心 {year} 年亮点活动展示").format(year=year)
+    return Showcase(html, uploads, title, _pages(highlights) + 1)
 
 
 async def _common() -> dict[str, Any]:

@@ -1,27 +1,87 @@
 """Stable report addresses: /reports/ledger.pdf and /reports/ledger.xlsx take the ledger page's
-query parameters and answer with the same rows the caller may see there."""
+query parameters and answer with the same rows the caller may see there; showcases, pipeline
+documents and the dossier. A report already made from unchanged data comes from the cache; one
+expected to take more than about a second becomes a job under "my reports"."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+from pathlib import Path
 
 from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Redirect
+from litestar.response import Redirect, Template
 
 from incubator.activities import service as activities
 from incubator.activities.views import ledger_download, ledger_filters
 from incubator.core.flash import flash
-from incubator.core.http import download_headers, int_or_none, see_other, settings_of, user_of
-from incubator.core.i18n import _, local_today
+from incubator.core.http import (
+    download_headers,
+    found,
+    int_or_none,
+    see_other,
+    settings_of,
+    user_of,
+)
+from incubator.core.i18n import N_, _, local_today
+from incubator.core.nav import NavItem
 from incubator.core.pagination import sort_request
 from incubator.core.roles import ADMIN, ALL_ROLES, ASSESSOR, STAFF, allow
-from incubator.reporting import documents, dossier, ledger, showcase
-from incubator.reporting.worker import ReportFailed
+from incubator.reporting import documents, dossier, jobs, ledger, showcase
+from incubator.reporting.worker import ProgressCallback, ReportFailed
 
-NAV = ()
+NAV = (NavItem(N_("我的报表"), "/reports/mine", frozenset(ALL_ROLES), order=120),)
 PDF_MEDIA_TYPE = "application/pdf"
+JOB_STATUSES = {
+    "queued": N_("排队中"),
+    "running": N_("生成中"),
+    "done": N_("已完成"),
+    "failed": N_("失败"),
+}
+
+
+def _pdf(content: bytes, name: str) -> Response:
+    return Response(
+        content=content, media_type=PDF_MEDIA_TYPE, headers=download_headers(name, inline=True)
+    )
+
+
+def _address(request: Request) -> str:
+    query = request.url.query
+    return request.url.path + (f"?{query}" if query else "")
+
+
+async def _cached(request: Request, kind: str, tables: tuple[str, ...], name: str):
+    """(cache key, the response when this report was already made from the same data)."""
+    params = {"path": request.url.path, **dict(sorted(request.query_params.items()))}
+    key = await jobs.cache_key(kind, params, user_of(request), tables)
+    path = await jobs.cached(settings_of(request).reports_dir, key)
+    if path is None:
+        return key, None
+    return key, _pdf(await asyncio.to_thread(path.read_bytes), name)
+
+
+async def _deliver(request: Request, order: jobs.Order, back: str) -> Response | Redirect:
+    """Renders now when it is quick, else starts a job and sends the caller to its page
+    (a client that does not ask for HTML gets 202 and the job's address)."""
+    user, reports_dir = user_of(request), settings_of(request).reports_dir
+    if order.inline:
+        try:
+            pdf = await jobs.make_now(user, order, reports_dir)
+        except ReportFailed as exc:
+            flash(request, str(exc), "error")
+            return see_other(back)
+        return _pdf(pdf, order.download_name)
+    job_id = await jobs.start(user, order, reports_dir)
+    if "text/html" in request.headers.get("accept", ""):
+        return see_other(f"/reports/jobs/{job_id}")
+    return Response(
+        content={"job": job_id, "status": f"/reports/jobs/{job_id}/status"},
+        status_code=202,
+        headers={"Location": f"/reports/jobs/{job_id}", "Retry-After": "2"},
+    )
 
 
 class ReportController(Controller):
@@ -30,28 +90,34 @@ class ReportController(Controller):
 
     @get("/ledger.pdf")
     async def ledger_pdf(self, request: Request) -> Response | Redirect:
-        user = user_of(request)
-        sort = sort_request(request.query_params, activities.SORTS, "held_on")
+        name = f"{_('服务记录台账')}-{local_today():%Y%m%d}.pdf"
+        key, hit = await _cached(request, "ledger", ledger.TABLES, name)
+        if hit is not None:
+            return hit
         report = await ledger.build(
-            user,
+            user_of(request),
             ledger_filters(request),
-            sort,
+            sort_request(request.query_params, activities.SORTS, "held_on"),
             settings_of(request).uploads_dir,
             photos=request.query_params.get("photos") == "1",
         )
-        query = request.url.query
-        back = "/activities" + (f"?{query}" if query else "")
-        try:
-            pdf = await request.app.state.renderer.render_sheets(
-                report.template, report.context, report.sheets, report.language, report.uploads
+        renderer = request.app.state.renderer
+
+        async def render(progress: ProgressCallback | None) -> bytes:
+            return await renderer.render_sheets(
+                report.template,
+                report.context,
+                report.sheets,
+                report.language,
+                report.uploads,
+                progress,
             )
-        except ReportFailed as exc:
-            flash(request, str(exc), "error")
-            return see_other(back)
-        name = f"{_('服务记录台账')}-{local_today():%Y%m%d}.pdf"
-        return Response(
-            content=pdf, media_type=PDF_MEDIA_TYPE, headers=download_headers(name, inline=True)
+
+        order = jobs.Order(
+            "ledger", report.title, _address(request), name, key, report.rows, report.pages, render
         )
+        query = request.url.query
+        return await _deliver(request, order, "/activities" + (f"?{query}" if query else ""))
 
     @get("/{kind:str}/{file_name:str}")
     async def document(
@@ -62,30 +128,16 @@ class ReportController(Controller):
         if kind not in documents.KINDS or match is None:
             raise NotFoundException()
         organization_id = int(match.group(1))
+        back = f"/organizations/{organization_id}"
         try:
             html = await documents.build(user_of(request), organization_id, kind)
-        except documents.DocumentMissing as exc:
-            flash(request, str(exc), "error")
-            return see_other(f"/organizations/{organization_id}")
-        if html is None:
-            raise NotFoundException()
-        return await self._pdf(
-            request, html, {}, f"{kind}-{organization_id}.pdf", f"/organizations/{organization_id}"
-        )
-
-    @staticmethod
-    async def _pdf(
-        request: Request, html: str, uploads: dict, name: str, back: str
-    ) -> Response | Redirect:
-        """Renders in the worker pool; a failure goes back to `back` with the reason."""
-        try:
-            pdf = await request.app.state.renderer.render(html, uploads)
-        except ReportFailed as exc:
+            if html is None:
+                raise NotFoundException()
+            pdf = await request.app.state.renderer.render(html, {})
+        except (documents.DocumentMissing, ReportFailed) as exc:
             flash(request, str(exc), "error")
             return see_other(back)
-        return Response(
-            content=pdf, media_type=PDF_MEDIA_TYPE, headers=download_headers(name, inline=True)
-        )
+        return _pdf(pdf, f"{kind}-{organization_id}.pdf")
 
     @get("/showcase/{file_name:str}")
     async def showcase(self, request: Request, file_name: FromPath[str]) -> Response | Redirect:
@@ -94,6 +146,10 @@ class ReportController(Controller):
         if match is None:
             raise NotFoundException()
         organization_id = int(match.group(1))
+        name = f"showcase-{organization_id}.pdf"
+        key, hit = await _cached(request, "showcase", showcase.TABLES, name)
+        if hit is not None:
+            return hit
         year = int_or_none(request.query_params.get("year"))
         built = await showcase.organization_report(
             user_of(request),
@@ -103,8 +159,10 @@ class ReportController(Controller):
         )
         if built is None:
             raise NotFoundException()
-        return await self._pdf(
-            request, *built, f"showcase-{organization_id}.pdf", f"/organizations/{organization_id}"
+        return await _deliver(
+            request,
+            self._order(request, "showcase", built, name, key),
+            f"/organizations/{organization_id}",
         )
 
     @get("/showcase/center/{file_name:str}", opt=allow(ADMIN, STAFF, ASSESSOR))
@@ -116,10 +174,26 @@ class ReportController(Controller):
         if match is None or not 2000 <= int(match.group(1)) <= 2100:
             raise NotFoundException()
         year = int(match.group(1))
-        html, uploads = await showcase.center_report(
-            user_of(request), year, settings_of(request).uploads_dir
+        name = f"showcase-center-{year}.pdf"
+        key, hit = await _cached(request, "center_showcase", showcase.TABLES, name)
+        if hit is not None:
+            return hit
+        uploads_dir = settings_of(request).uploads_dir
+        built = await showcase.center_report(user_of(request), year, uploads_dir)
+        return await _deliver(
+            request, self._order(request, "center_showcase", built, name, key), "/activities"
         )
-        return await self._pdf(request, html, uploads, f"showcase-center-{year}.pdf", "/activities")
+
+    @staticmethod
+    def _order(
+        request: Request, kind: str, built: showcase.Showcase, name: str, key: str
+    ) -> jobs.Order:
+        renderer = request.app.state.renderer
+
+        async def render(progress: ProgressCallback | None) -> bytes:
+            return await renderer.render(built.html, built.uploads)
+
+        return jobs.Order(kind, built.title, _address(request), name, key, 0, built.pages, render)
 
     @get("/dossier/{file_name:str}", opt=allow(ADMIN, STAFF, ASSESSOR))
     async def dossier(self, request: Request, file_name: FromPath[str]) -> Response | Redirect:
@@ -148,4 +222,58 @@ class ReportController(Controller):
         return await ledger_download(request, "xlsx")
 
 
-ROUTES = [ReportController]
+class ReportJobController(Controller):
+    """My reports: the jobs a user started, their progress, and their files."""
+
+    path = "/reports"
+    opt = allow(*ALL_ROLES)
+
+    @get("/mine")
+    async def mine(self, request: Request) -> Template:
+        reports_dir = settings_of(request).reports_dir
+        rows = await jobs.mine(user_of(request))
+        for row in rows:
+            row["ready"] = jobs.file_of(reports_dir, row) is not None
+        return Template("reports/mine.html", context={"jobs": rows, "statuses": JOB_STATUSES})
+
+    @get("/jobs/{job_id:int}")
+    async def show(self, request: Request, job_id: FromPath[int]) -> Template:
+        job = found(await jobs.job(user_of(request), job_id))
+        ready = jobs.file_of(settings_of(request).reports_dir, job) is not None
+        return Template(
+            "reports/job.html",
+            context={
+                "job": job,
+                "statuses": JOB_STATUSES,
+                "running": job["status"] in jobs.RUNNING,
+                "ready": ready,
+            },
+        )
+
+    @get("/jobs/{job_id:int}/status")
+    async def status(self, request: Request, job_id: FromPath[int]) -> dict:
+        job = found(await jobs.job(user_of(request), job_id))
+        return {
+            "status": job["status"],
+            "running": job["status"] in jobs.RUNNING,
+            "fields": {
+                "label": _(JOB_STATUSES.get(job["status"], job["status"])),
+                "rows_done": job["rows_done"],
+                "rows": job["rows"],
+                "pages_done": job["pages_done"],
+                "pages": job["pages"],
+            },
+            "bar": {"value": job["pages_done"], "max": max(job["pages"], 1)},
+        }
+
+    @get("/jobs/{job_id:int}/file")
+    async def file(self, request: Request, job_id: FromPath[int]) -> Response | Redirect:
+        job = found(await jobs.job(user_of(request), job_id))
+        path: Path | None = jobs.file_of(settings_of(request).reports_dir, job)
+        if path is None:
+            flash(request, _("文件已过期或尚未生成，请重新生成"), "error")
+            return see_other(f"/reports/jobs/{job_id}")
+        return _pdf(await asyncio.to_thread(path.read_bytes), job["download_name"])
+
+
+ROUTES = [ReportJobController, ReportController]

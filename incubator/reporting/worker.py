@@ -11,7 +11,6 @@ import io
 import logging
 import multiprocessing
 import resource
-import time
 from collections.abc import Awaitable, Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -191,32 +190,29 @@ class Renderer:
             process.kill()
         pool.shutdown(wait=False, cancel_futures=True)
 
-    async def _run(self, calls: list[tuple[Callable, tuple]], deadline: float, done=None):
-        """Runs the calls in the pool, in order of submission; each result goes to `done` as it
-        arrives. Any limit reached kills the pool and becomes a ReportFailed."""
+    async def _run(
+        self,
+        calls: list[tuple[Callable, tuple]],
+        done: Callable[[int, Any], Awaitable[None]] | None = None,
+    ) -> list[Any]:
+        """Runs the calls in the pool, at most one per worker at a time so that other reports'
+        calls take turns with these; each result goes to `done` as it arrives. The time limit
+        is per call; any limit reached kills the pool and becomes a ReportFailed."""
         loop = asyncio.get_running_loop()
         executor = self._executor()
-        futures = [loop.run_in_executor(executor, fn, *args) for fn, args in calls]
-        try:
-            if done is None:
-                return await asyncio.wait_for(asyncio.gather(*futures), deadline - time.monotonic())
-            results: list[Any] = [None] * len(futures)
-            index = {future: n for n, future in enumerate(futures)}
-            pending = set(futures)
-            while pending:
-                finished, pending = await asyncio.wait(
-                    pending,
-                    timeout=max(deadline - time.monotonic(), 0),
-                    return_when=asyncio.FIRST_COMPLETED,
+        slots = asyncio.Semaphore(self.limits.workers)
+
+        async def one(n: int, fn: Callable, args: tuple) -> Any:
+            async with slots:
+                result = await asyncio.wait_for(
+                    loop.run_in_executor(executor, fn, *args), self.limits.timeout_seconds
                 )
-                if not finished:
-                    raise TimeoutError
-                for future in finished:
-                    results[index[future]] = future.result()
-                    outcome = done(index[future], results[index[future]])
-                    if inspect.isawaitable(outcome):
-                        await outcome
-            return results
+            if done is not None:
+                await done(n, result)
+            return result
+
+        try:
+            return await asyncio.gather(*(one(n, fn, args) for n, (fn, args) in enumerate(calls)))
         except TimeoutError:
             self._discard()
             raise ReportFailed(
@@ -230,16 +226,10 @@ class Renderer:
         except BrokenProcessPool:
             self._discard()
             raise ReportFailed(_("报表生成进程意外退出，请缩小筛选范围后重试")) from None
-        finally:
-            for future in futures:
-                future.cancel()
-
-    def _deadline(self) -> float:
-        return time.monotonic() + self.limits.timeout_seconds
 
     async def render(self, html: str, uploads: dict[int, str] | None = None) -> bytes:
         """A whole document in one worker."""
-        [pdf] = await self._run([(render_pdf, (html, uploads or {}))], self._deadline())
+        [pdf] = await self._run([(render_pdf, (html, uploads or {}))])
         return pdf
 
     async def render_sheets(
@@ -254,16 +244,15 @@ class Renderer:
         """A paginated report: runs of sheets laid out in parallel and joined. If a sheet took
         more pages than planned, the runs are laid out again with the true page numbers (their
         content does not depend on the numbers, so the pages come out the same)."""
-        deadline = self._deadline()
         runs = sheets.parts(report_sheets, self.limits.workers, self.limits.part_pages)
         job = _Layout(template, context, runs, language, uploads or {}, progress)
         planned = [sheets.planned_pages(run) for run in runs]
-        results = await self._run(job.calls(planned), deadline, job.finished)
+        results = await self._run(job.calls(planned), job.finished)
         actual = [pages for _pdf, pages in results]
         if actual != planned:
             log.warning("report pages planned %s, laid out %s", planned, actual)
-            results = await self._run(job.calls(actual), deadline)
-        [pdf] = await self._run([(join_pdfs, ([data for data, _pages in results],))], deadline)
+            results = await self._run(job.calls(actual))
+        [pdf] = await self._run([(join_pdfs, ([data for data, _pages in results],))])
         return pdf
 
     def warm_up(self) -> None:

@@ -43,23 +43,20 @@ document.addEventListener("input", function (event) {
 });
 document.addEventListener("DOMContentLoaded", updateLiveTotals);
 
-// Background jobs (imports): poll the status until the job ends, then reload for the report.
+// Background jobs (imports, reports): poll the status until the job ends, then reload for the
+// result. The status names its fields ({"fields": {name: text}, "bar": {value, max}}).
 function pollJob(box) {
   fetch(box.dataset.poll, { headers: { Accept: "application/json" }, credentials: "same-origin" })
     .then(function (response) { return response.json(); })
     .then(function (job) {
-      const set = function (name, value) {
+      Object.keys(job.fields || {}).forEach(function (name) {
         const el = box.querySelector('[data-field="' + name + '"]');
-        if (el) { el.textContent = String(value); }
-      };
-      set("label", job.label);
-      set("checked", job.checked);
-      set("total", job.total);
-      set("written", job.written);
+        if (el) { el.textContent = String(job.fields[name]); }
+      });
       const bar = box.querySelector('[data-field="bar"]');
-      if (bar) {
-        bar.max = Math.max(job.total, 1);
-        bar.value = job.status === "writing" ? job.written : job.checked;
+      if (bar && job.bar) {
+        bar.max = Math.max(job.bar.max, 1);
+        bar.value = job.bar.value;
       }
       if (job.running) {
         setTimeout(function () { pollJob(box); }, 800);

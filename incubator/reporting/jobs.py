@@ -1,0 +1,246 @@
+"""Reports as jobs: a report expected to take more than about a second renders in the background
+with its progress shown, and the user finds it later under "my reports". Every rendered report is
+kept as a file under a key of its kind, parameters, scope, language and data version, and served
+again while that key holds (the cache)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from incubator.core import audit
+from incubator.core.auth import CurrentUser
+from incubator.core.db import write_transaction
+from incubator.core.i18n import _, get_language
+from incubator.core.roles import ADMIN
+from incubator.reporting.tables import ReportJob
+from incubator.reporting.worker import Progress, ProgressCallback, ReportFailed
+
+log = logging.getLogger("incubator.reporting")
+
+# Up to this many pages a report renders while the user waits (about a second); more is a job.
+INLINE_PAGES = 6
+# Jobs rendering at once; the rest wait their turn (each already uses every worker).
+JOBS_AT_ONCE = 2
+KEEP_DAYS = 7
+RUNNING = ("queued", "running")
+
+PROGRESS: dict[int, Progress | None] = {}
+_TASKS: set[asyncio.Task] = set()
+_TURNS: asyncio.Semaphore | None = None
+
+Render = Callable[[ProgressCallback | None], Awaitable[bytes]]
+
+
+@dataclass
+class Order:
+    """One report to make: what it is, for the list, and how to render it."""
+
+    kind: str
+    title: str
+    address: str
+    download_name: str
+    key: str
+    rows: int
+    pages: int
+    render: Render
+
+    @property
+    def inline(self) -> bool:
+        return self.pages <= INLINE_PAGES
+
+
+async def cache_key(
+    kind: str, params: Mapping[str, str], user: CurrentUser, tables: Sequence[str]
+) -> str:
+    """Same key, same PDF: the same report, asked with the same parameters, by someone who sees
+    the same records, in the same language, with none of those records changed since."""
+    scope = (user.role, user.community_id, user.organization_id)
+    version = await audit.data_version(tables)
+    material = json.dumps(
+        [kind, sorted(params.items()), scope, get_language(), version], default=str
+    )
+    return hashlib.sha256(material.encode()).hexdigest()
+
+
+def _path(reports_dir: Path, key: str) -> Path:
+    return reports_dir / f"{key}.pdf"
+
+
+async def cached(reports_dir: Path, key: str) -> Path | None:
+    path = _path(reports_dir, key)
+    return path if path.is_file() else None
+
+
+def _store(reports_dir: Path, key: str, pdf: bytes) -> None:
+    """Written under a temporary name and renamed, so a reader never sees half a file."""
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    partial = reports_dir / f".{key}.{os.getpid()}.part"
+    partial.write_bytes(pdf)
+    partial.replace(_path(reports_dir, key))
+
+
+async def _insert(user: CurrentUser, order: Order, status: str, **values: Any) -> int:
+    async with write_transaction():
+        rows = await ReportJob.insert(
+            ReportJob(
+                created_by=user.id,
+                kind=order.kind,
+                title=order.title[:300],
+                address=order.address[:2000],
+                download_name=order.download_name[:255],
+                cache_key=order.key,
+                status=status,
+                rows=order.rows,
+                pages=order.pages,
+                **values,
+            )
+        ).returning(ReportJob.id)
+    return rows[0]["id"]
+
+
+async def _finish(job_id: int, **values: Any) -> None:
+    values["finished_at"] = dt.datetime.now(dt.UTC)
+    async with write_transaction():
+        await ReportJob.update({getattr(ReportJob, k): v for k, v in values.items()}).where(
+            ReportJob.id == job_id
+        )
+
+
+async def record_cached(user: CurrentUser, order: Order, size: int) -> int:
+    """A report served from the cache still goes on the user's list."""
+    now = dt.datetime.now(dt.UTC)
+    return await _insert(user, order, "done", size=size, finished_at=now, message=_("来自缓存"))
+
+
+async def make_now(user: CurrentUser, order: Order, reports_dir: Path) -> bytes:
+    """Renders while the caller waits; stores the file and lists it as done. ReportFailed
+    passes on to the caller."""
+    pdf = await order.render(None)
+    await asyncio.to_thread(_store, reports_dir, order.key, pdf)
+    await _insert(user, order, "done", size=len(pdf), finished_at=dt.datetime.now(dt.UTC))
+    return pdf
+
+
+async def start(user: CurrentUser, order: Order, reports_dir: Path) -> int:
+    """The job for this report: the user's own one already under way with the same key, or a
+    new one started in the background."""
+    existing = (
+        await ReportJob.select(ReportJob.id)
+        .where(
+            ReportJob.created_by == user.id,
+            ReportJob.cache_key == order.key,
+            ReportJob.status.is_in(list(RUNNING)),
+        )
+        .order_by(ReportJob.id, ascending=False)
+        .first()
+    )
+    if existing and existing["id"] in PROGRESS:
+        return existing["id"]
+    job_id = await _insert(user, order, "queued")
+    PROGRESS[job_id] = None
+    task = asyncio.create_task(_run(job_id, order, reports_dir))
+    _TASKS.add(task)
+    task.add_done_callback(_TASKS.discard)
+    return job_id
+
+
+async def _run(job_id: int, order: Order, reports_dir: Path) -> None:
+    global _TURNS
+    if _TURNS is None:
+        _TURNS = asyncio.Semaphore(JOBS_AT_ONCE)
+    try:
+        async with _TURNS:
+            async with write_transaction():
+                await ReportJob.update({ReportJob.status: "running"}).where(ReportJob.id == job_id)
+            PROGRESS[job_id] = Progress(0, order.rows, 0, order.pages)
+
+            def progressed(progress: Progress) -> None:
+                PROGRESS[job_id] = progress
+
+            pdf = await order.render(progressed)
+            await asyncio.to_thread(_store, reports_dir, order.key, pdf)
+            done = PROGRESS.get(job_id)
+            pages = done.pages_done if done else order.pages
+            await _finish(job_id, status="done", size=len(pdf), pages=pages)
+    except ReportFailed as exc:
+        await _finish(job_id, status="failed", message=str(exc))
+    except Exception as exc:  # the job must end with a state the user can read
+        log.exception("report job %s failed", job_id)
+        await _finish(job_id, status="failed", message=_("报表生成失败：{error}").format(error=exc))
+    finally:
+        PROGRESS.pop(job_id, None)
+
+
+async def job(user: CurrentUser, job_id: int) -> dict | None:
+    """The job as its owner (or an admin) may see it, with live progress while it runs."""
+    row = await ReportJob.select().where(ReportJob.id == job_id).first()
+    if row is None or (row["created_by"] != user.id and user.role != ADMIN):
+        return None
+    return _live(row)
+
+
+def _live(row: dict) -> dict:
+    if row["status"] in RUNNING and row["id"] not in PROGRESS:
+        # Started before the app restarted: that run is gone.
+        return {**row, "status": "failed", "message": _("服务重启，报表生成已中断，请重新生成")}
+    progress = PROGRESS.get(row["id"])
+    if progress is not None:
+        row = {
+            **row,
+            "rows_done": progress.rows_done,
+            "pages_done": progress.pages_done,
+            "pages": progress.pages_total or row["pages"],
+        }
+    if row["status"] == "done":
+        return {**row, "rows_done": row["rows"], "pages_done": row["pages"]}
+    return {"rows_done": 0, "pages_done": 0, **row}
+
+
+async def mine(user: CurrentUser, limit: int = 50) -> list[dict]:
+    rows = (
+        await ReportJob.select()
+        .where(ReportJob.created_by == user.id)
+        .order_by(ReportJob.id, ascending=False)
+        .limit(limit)
+    )
+    return [_live(row) for row in rows]
+
+
+def file_of(reports_dir: Path, row: Mapping[str, Any]) -> Path | None:
+    if row["status"] != "done":
+        return None
+    path = _path(reports_dir, row["cache_key"])
+    return path if path.is_file() else None
+
+
+async def purge(reports_dir: Path, keep_days: int = KEEP_DAYS) -> int:
+    """Deletes report files and list entries older than `keep_days`; returns files removed."""
+    cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=keep_days)
+    async with write_transaction():
+        await ReportJob.delete().where(ReportJob.created_at < cutoff)
+
+    def remove_old() -> int:
+        removed = 0
+        if not reports_dir.is_dir():
+            return 0
+        for path in reports_dir.iterdir():
+            if path.stat().st_mtime < cutoff.timestamp():
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    return await asyncio.to_thread(remove_old)
+
+
+def shutdown() -> None:
+    for task in list(_TASKS):
+        task.cancel()
