@@ -115,12 +115,6 @@ async def _finish(job_id: int, **values: Any) -> None:
         )
 
 
-async def record_cached(user: CurrentUser, order: Order, size: int) -> int:
-    """A report served from the cache still goes on the user's list."""
-    now = dt.datetime.now(dt.UTC)
-    return await _insert(user, order, "done", size=size, finished_at=now, message=_("来自缓存"))
-
-
 async def make_now(user: CurrentUser, order: Order, reports_dir: Path) -> bytes:
     """Renders while the caller waits; stores the file and lists it as done. ReportFailed
     passes on to the caller."""
