@@ -62,7 +62,7 @@ def cmd_bench_data(settings: Settings, args: argparse.Namespace) -> int:
     from incubator.bench_data import generate_activities
 
     async def generate() -> int:
-        return await generate_activities(args.activities)
+        return await generate_activities(args.activities, year=args.year)
 
     made = _with_database(settings, generate)
     print(f"已生成 {made} 条压测活动记录 (benchmark activities generated)")
@@ -184,6 +184,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("seed-demo", help="空数据库时加载演示数据").set_defaults(run=cmd_seed_demo)
     bench = sub.add_parser("bench-data", help="生成压测数据（服务记录台账）")
     bench.add_argument("--activities", type=int, default=100_000)
+    bench.add_argument("--year", type=int, default=2017, help="活动年份 (year)")
     bench.set_defaults(run=cmd_bench_data)
     create = sub.add_parser("create-user", help="创建用户")
     create.add_argument("username")

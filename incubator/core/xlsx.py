@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
@@ -28,24 +29,39 @@ def safe_cell_value(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class SheetData:
+    """One sheet of a workbook: a bold, frozen header row, then the rows."""
+
+    title: str
+    headers: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    widths: Sequence[int] = ()
+
+
 def workbook_bytes(
     title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], widths: Sequence[int] = ()
 ) -> bytes:
+    return workbook_of([SheetData(title, headers, rows, widths)])
+
+
+def workbook_of(sheets: Sequence[SheetData]) -> bytes:
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    header_cells = []
-    for text in headers:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="F0F4F8")
-        cell.alignment = Alignment(vertical="center")
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([safe_cell_value(v) for v in row])
+    for data in sheets:
+        sheet = book.create_sheet(title=data.title[:31])
+        for index, width in enumerate(data.widths, start=1):
+            sheet.column_dimensions[_column_letter(index)].width = width
+        sheet.freeze_panes = "A2"
+        header_cells = []
+        for text in data.headers:
+            cell = WriteOnlyCell(sheet, value=text)
+            cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="F0F4F8")
+            cell.alignment = Alignment(vertical="center")
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in data.rows:
+            sheet.append([safe_cell_value(v) for v in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

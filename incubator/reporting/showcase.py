@@ -18,6 +18,7 @@ from incubator.core import files
 from incubator.core.auth import CurrentUser
 from incubator.core.i18n import LOCAL_TZ, _
 from incubator.core.pagination import PageRequest, Sort
+from incubator.core.xlsx import SheetData, workbook_of
 from incubator.evaluations import service as evaluations
 from incubator.organizations import pipeline_service as pipeline
 from incubator.organizations import rules as organization_rules
@@ -64,11 +65,21 @@ async def latest_year(user: CurrentUser, filters: dict[str, str]) -> int:
     return page.items[0]["held_on"].year if page.items else dt.date.today().year
 
 
+async def monthly_counts(
+    user: CurrentUser, filters: dict[str, str], year: int
+) -> list[tuple[str, float]]:
+    groups = await activities.summary(user, {**filters, "year": str(year)}, "month")
+    return month_series(groups, year)
+
+
+def month_chart(months: list[tuple[str, float]], year: int) -> Markup:
+    title = _("{year} 年各月活动场次").format(year=year)
+    return Markup(charts.bar_chart(months, title, _("场")))  # noqa: S704 - charts escape labels
+
+
 async def monthly_chart(user: CurrentUser, filters: dict[str, str], year: int) -> Markup:
     """活动数 by month: the chart the organization page and the showcase report both show."""
-    groups = await activities.summary(user, {**filters, "year": str(year)}, "month")
-    title = _("{year} 年各月活动场次").format(year=year)
-    return Markup(charts.bar_chart(month_series(groups, year), title, _("场")))  # noqa: S704
+    return month_chart(await monthly_counts(user, filters, year), year)
 
 
 async def _highlights(
@@ -85,70 +96,202 @@ async def _highlights(
     return [{**r, "photos": by_activity.get(r["id"], [])} for r in rows], uploads
 
 
-async def organization_report(
+async def organization_data(
     user: CurrentUser, organization_id: int, year: int | None, uploads_dir: Path
-) -> Showcase | None:
+) -> dict[str, Any] | None:
+    """What one organization's showcase shows, for its PDF and its XLSX alike."""
     organization = await get_organization(user, organization_id)
     if organization is None:
         return None
     filters = {"organization": str(organization_id), "status": "verified"}
     if year:
         filters["year"] = str(year)
-    figures = await activities.totals(user, filters)
     verified = {"organization": str(organization_id), "status": "verified"}
     chart_year = year or await latest_year(user, verified)
     highlights, uploads = await _highlights(user, filters, uploads_dir)
     stages = [
         e for e in await pipeline.timeline(organization_id) if e["from_stage"] != e["to_stage"]
     ]
-    grades = await evaluations.evaluations_of(organization_id)
-    html = templates.render(
-        "showcase.html",
-        center=False,
-        title=organization["name"],
-        year=year,
-        organization=organization,
-        stages=stages,
-        stage_label=organization_rules.stage_label,
-        grades=grades,
-        figures=figures,
-        chart=await monthly_chart(user, verified, chart_year),
-        highlights=highlights,
-        **await _common(),
-    )
     title = _("{name}亮点活动展示").format(name=organization["name"])
     if year:
         title += _("（{year} 年）").format(year=year)
-    return Showcase(html, uploads, title, _pages(highlights))
+    return {
+        "center": False,
+        "title": organization["name"],
+        "report_title": title,
+        "year": year,
+        "chart_year": chart_year,
+        "organization": organization,
+        "stages": stages,
+        "stage_label": organization_rules.stage_label,
+        "grades": await evaluations.evaluations_of(organization_id),
+        "figures": await activities.totals(user, filters),
+        "months": await monthly_counts(user, verified, chart_year),
+        "highlights": highlights,
+        "uploads": uploads,
+        **await _common(),
+    }
+
+
+async def center_data(user: CurrentUser, year: int, uploads_dir: Path) -> dict[str, Any]:
+    """What the center's showcase of a year shows, for its PDF and its XLSX alike."""
+    filters = {"status": "verified", "year": str(year)}
+    highlights, uploads = await _highlights(user, filters, uploads_dir)
+    return {
+        "center": True,
+        "title": _("社会组织发展中心"),
+        "report_title": _("社会组织发展中心 {year} 年亮点活动展示").format(year=year),
+        "year": year,
+        "chart_year": year,
+        "figures": await activities.totals(user, filters),
+        "months": await monthly_counts(user, {"status": "verified"}, year),
+        "by_community": await activities.summary(user, filters, "community"),
+        "board": await pipeline.board(user, {}),
+        "highlights": highlights,
+        "uploads": uploads,
+        **await _common(),
+    }
+
+
+def render(data: dict[str, Any]) -> Showcase:
+    """The showcase PDF's HTML, with its charts, from organization_data or center_data."""
+    context = {k: v for k, v in data.items() if k not in ("uploads", "months", "report_title")}
+    context["chart"] = month_chart(data["months"], data["chart_year"])
+    if data["center"]:
+        context["community_chart"] = Markup(  # noqa: S704 - charts escape their labels
+            charts.bar_chart(
+                [(g["label"], g["totals"].count) for g in data["by_community"]],
+                _("{year} 年各社区活动场次").format(year=data["year"]),
+                _("场"),
+            )
+        )
+    html = templates.render("showcase.html", **context)
+    pages = _pages(data["highlights"]) + (1 if data["center"] else 0)
+    return Showcase(html, data["uploads"], data["report_title"], pages)
+
+
+async def organization_report(
+    user: CurrentUser, organization_id: int, year: int | None, uploads_dir: Path
+) -> Showcase | None:
+    data = await organization_data(user, organization_id, year, uploads_dir)
+    return None if data is None else render(data)
 
 
 async def center_report(user: CurrentUser, year: int, uploads_dir: Path) -> Showcase:
-    filters = {"status": "verified", "year": str(year)}
-    figures = await activities.totals(user, filters)
-    by_community = await activities.summary(user, filters, "community")
-    community_chart = Markup(  # noqa: S704 - charts escape their labels
-        charts.bar_chart(
-            [(g["label"], g["totals"].count) for g in by_community],
-            _("{year} 年各社区活动场次").format(year=year),
-            _("场"),
+    return render(await center_data(user, year, uploads_dir))
+
+
+def workbook(data: dict[str, Any]) -> bytes:
+    """The showcase's tables as a workbook: figures, months, communities or stage history and
+    grades, and the highlight activities."""
+    figures = data["figures"]
+    sheets = [
+        SheetData(
+            _("服务成效"),
+            [_("指标"), _("数值")],
+            [
+                (_("活动场次"), figures.count),
+                (_("服务时长（小时）"), figures.hours),
+                (_("参与人次"), figures.participants),
+                (_("受益人次"), figures.beneficiaries),
+                (_("志愿者人次"), figures.volunteers),
+            ],
+            (24, 14),
+        ),
+        SheetData(
+            _("各月活动场次"),
+            [_("月份"), _("活动场次")],
+            [(f"{data['chart_year']}-{label}", count) for label, count in data["months"]],
+            (14, 12),
+        ),
+    ]
+    if data["center"]:
+        board = [(column["label"], column["count"]) for column in data["board"]]
+        sheets.append(
+            SheetData(
+                _("各社区"),
+                [
+                    _("社区"),
+                    _("活动场次"),
+                    _("服务时长"),
+                    _("参与人次"),
+                    _("受益人次"),
+                    _("志愿者"),
+                ],
+                [
+                    (
+                        g["label"],
+                        g["totals"].count,
+                        g["totals"].hours,
+                        g["totals"].participants,
+                        g["totals"].beneficiaries,
+                        g["totals"].volunteers,
+                    )
+                    for g in data["by_community"]
+                ],
+                (18, 10, 10, 10, 10, 10),
+            )
+        )
+        sheets.append(
+            SheetData(
+                _("孵化流程概况"),
+                [_("阶段"), _("社会组织数")],
+                [(_(label), count) for label, count in board],
+                (14, 12),
+            )
+        )
+    else:
+        sheets.append(
+            SheetData(
+                _("孵化历程"),
+                [_("日期"), _("阶段"), _("说明")],
+                [
+                    (e["at"], _(organization_rules.stage_label(e["to_stage"])), e["reason"] or "")
+                    for e in data["stages"]
+                ],
+                (20, 12, 40),
+            )
+        )
+        sheets.append(
+            SheetData(
+                _("评估等级"),
+                [_("等级"), _("评估日期"), _("有效期至")],
+                [
+                    (g["grade"] or _("未定级"), g["evaluated_on"], g["valid_until"])
+                    for g in data["grades"]
+                ],
+                (10, 14, 14),
+            )
+        )
+    categories = dict(activity_rules.CATEGORIES)
+    sheets.append(
+        SheetData(
+            _("亮点活动"),
+            [
+                _("台账编号"),
+                _("日期"),
+                _("活动名称"),
+                _("类别"),
+                _("地点"),
+                _("主办"),
+                _("参与人次"),
+            ],
+            [
+                (
+                    a["ledger_no"],
+                    a["held_on"],
+                    a["title"],
+                    _(categories.get(a["category"], a["category"])),
+                    a["place"],
+                    a["organization_name"] or a["community_name"] or "",
+                    a["participants"],
+                )
+                for a in data["highlights"]
+            ],
+            (18, 12, 36, 10, 18, 22, 10),
         )
     )
-    highlights, uploads = await _highlights(user, filters, uploads_dir)
-    html = templates.render(
-        "showcase.html",
-        center=True,
-        title=_("社会组织发展中心"),
-        year=year,
-        figures=figures,
-        chart=await monthly_chart(user, {"status": "verified"}, year),
-        community_chart=community_chart,
-        by_community=by_community,
-        board=await pipeline.board(user, {}),
-        highlights=highlights,
-        **await _common(),
-    )
-    title = _("社会组织发展中心 {year} 年亮点活动展示").format(year=year)
-    return Showcase(html, uploads, title, _pages(highlights) + 1)
+    return workbook_of(sheets)
 
 
 async def _common() -> dict[str, Any]:

@@ -29,6 +29,7 @@ from incubator.core.i18n import N_, _, local_today
 from incubator.core.nav import NavItem
 from incubator.core.pagination import sort_request
 from incubator.core.roles import ADMIN, ALL_ROLES, ASSESSOR, STAFF, allow
+from incubator.core.xlsx import XLSX_MEDIA_TYPE
 from incubator.reporting import documents, dossier, jobs, ledger, showcase
 from incubator.reporting.worker import ProgressCallback, ReportFailed
 
@@ -46,6 +47,10 @@ def _pdf(content: bytes, name: str) -> Response:
     return Response(
         content=content, media_type=PDF_MEDIA_TYPE, headers=download_headers(name, inline=True)
     )
+
+
+def _xlsx(content: bytes, name: str) -> Response:
+    return Response(content=content, media_type=XLSX_MEDIA_TYPE, headers=download_headers(name))
 
 
 def _address(request: Request) -> str:
@@ -141,21 +146,26 @@ class ReportController(Controller):
 
     @get("/showcase/{file_name:str}")
     async def showcase(self, request: Request, file_name: FromPath[str]) -> Response | Redirect:
-        """/reports/showcase/{organization_id}.pdf (?year= narrows the figures to one year)."""
-        match = re.fullmatch(r"(\d+)\.pdf", file_name)
+        """/reports/showcase/{organization_id}.pdf, or .xlsx for its tables (?year= narrows
+        the figures to one year)."""
+        match = re.fullmatch(r"(\d+)\.(pdf|xlsx)", file_name)
         if match is None:
             raise NotFoundException()
-        organization_id = int(match.group(1))
-        name = f"showcase-{organization_id}.pdf"
+        organization_id, extension = int(match.group(1)), match.group(2)
+        name = f"showcase-{organization_id}.{extension}"
+        year = int_or_none(request.query_params.get("year"))
+        year = year if year and 2000 <= year <= 2100 else None
+        uploads_dir = settings_of(request).uploads_dir
+        if extension == "xlsx":
+            data = await showcase.organization_data(
+                user_of(request), organization_id, year, uploads_dir
+            )
+            return _xlsx(showcase.workbook(found(data)), name)
         key, hit = await _cached(request, "showcase", showcase.TABLES, name)
         if hit is not None:
             return hit
-        year = int_or_none(request.query_params.get("year"))
         built = await showcase.organization_report(
-            user_of(request),
-            organization_id,
-            year if year and 2000 <= year <= 2100 else None,
-            settings_of(request).uploads_dir,
+            user_of(request), organization_id, year, uploads_dir
         )
         if built is None:
             raise NotFoundException()
@@ -169,16 +179,19 @@ class ReportController(Controller):
     async def center_showcase(
         self, request: Request, file_name: FromPath[str]
     ) -> Response | Redirect:
-        """/reports/showcase/center/{year}.pdf: the whole center's year."""
-        match = re.fullmatch(r"(\d{4})\.pdf", file_name)
+        """/reports/showcase/center/{year}.pdf (or .xlsx): the whole center's year."""
+        match = re.fullmatch(r"(\d{4})\.(pdf|xlsx)", file_name)
         if match is None or not 2000 <= int(match.group(1)) <= 2100:
             raise NotFoundException()
-        year = int(match.group(1))
-        name = f"showcase-center-{year}.pdf"
+        year, extension = int(match.group(1)), match.group(2)
+        name = f"showcase-center-{year}.{extension}"
+        uploads_dir = settings_of(request).uploads_dir
+        if extension == "xlsx":
+            data = await showcase.center_data(user_of(request), year, uploads_dir)
+            return _xlsx(showcase.workbook(data), name)
         key, hit = await _cached(request, "center_showcase", showcase.TABLES, name)
         if hit is not None:
             return hit
-        uploads_dir = settings_of(request).uploads_dir
         built = await showcase.center_report(user_of(request), year, uploads_dir)
         return await _deliver(
             request, self._order(request, "center_showcase", built, name, key), "/activities"

@@ -10,6 +10,7 @@ import inspect
 import io
 import logging
 import multiprocessing
+import os
 import resource
 from collections.abc import Awaitable, Callable
 from concurrent.futures.process import BrokenProcessPool
@@ -41,9 +42,14 @@ class Limits:
     part_pages: int = 12
 
 
+# Rendering is background work: the web process keeps the CPU first when both want it.
+WORKER_NICENESS = 10
+
+
 def _start_worker(memory_mb: int) -> None:
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    os.nice(WORKER_NICENESS)
 
 
 def _write(html: str, uploads: dict[int, str]) -> tuple[bytes, int]:

@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 
+from incubator.reporting import ledger
 from incubator.reporting.sheets import Sheet
 from incubator.reporting.worker import Limits, Renderer, render_pdf
 from tests.support.reports import ledger_report, whole_html
@@ -64,5 +65,26 @@ def test_a_sheet_that_spills_onto_more_pages_is_numbered_again(tmp_path):
     whole = pages_text(tmp_path, "whole.pdf", render_pdf(whole_html(report, wrong), {}))
     assert len(joined) == len(whole) > 3
     assert joined == whole
+    for number, page in enumerate(joined, start=1):
+        assert f"第{number}页/共{len(joined)}页" in "".join(page.split())
+
+
+def test_an_empty_ledger_is_one_page_with_its_totals_and_signatures(tmp_path):
+    [page] = pages_text(tmp_path, "empty.pdf", in_parallel(ledger_report(0)))
+    flat = "".join(page.split())
+    for expected in ("没有符合条件的活动记录", "合计0条", "填报人", "负责人", "第1页/共1页"):
+        assert expected in flat
+
+
+def test_a_500_character_title_wraps_within_its_cell_and_keeps_every_character(tmp_path):
+    report = ledger_report(5)
+    rows = [item for sheet in report.sheets for item in sheet.items]
+    rows[1]["title"] = "超长标题" * 125
+    rows[3]["title"] = "https://example.org/" + "x" * 480
+    report.sheets[:] = ledger.plan(rows, report.context, [])
+    joined = pages_text(tmp_path, "joined.pdf", in_parallel(report))
+    flat = "".join("".join(joined).split())
+    assert "超长标题" * 125 in flat
+    assert "https://example.org/" + "x" * 480 in flat
     for number, page in enumerate(joined, start=1):
         assert f"第{number}页/共{len(joined)}页" in "".join(page.split())

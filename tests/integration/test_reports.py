@@ -98,3 +98,20 @@ def test_a_render_over_its_time_limit_fails_with_a_message(client, settings):
     finally:
         renderer.limits = limits
     assert client.get("/reports/ledger.pdf?year=2017").status_code == 200  # and it goes on
+
+
+@needs_poppler
+def test_the_photo_appendix_embeds_each_photo_once_after_the_table(client, settings, tmp_path):
+    from tests.integration.test_showcase import highlighted, images
+
+    login(client, "staff")
+    highlighted(client, settings, title="重阳敬老文艺汇演")
+    highlighted(client, settings, title="端午节包粽子")
+    without = client.get("/reports/ledger.pdf?year=2017")
+    assert images(tmp_path, without.content) == 0
+    response = client.get("/reports/ledger.pdf?year=2017&photos=1")
+    assert images(tmp_path, response.content) == 2
+    pages = pdf_text(tmp_path, response.content).split("\f")
+    appendix = "".join(pages[-2].split())
+    assert "附：活动照片" in appendix and "端午节包粽子" in appendix
+    assert "合计2条" not in appendix  # the table and its totals come before

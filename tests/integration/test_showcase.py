@@ -85,3 +85,30 @@ def test_showcases_follow_the_scope(client, settings):
     client.cookies.clear()
     login(client, "xianglong")
     assert client.get("/reports/showcase/center/2017.pdf").status_code == 403
+
+
+def test_the_showcases_tables_come_as_xlsx_too(client, settings):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    login(client, "staff")
+    highlighted(client, settings, title="重阳敬老文艺汇演")
+    oid = org_id(settings, QINGNIAO)
+    response = client.get(f"/reports/showcase/{oid}.xlsx?year=2017")
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(response.content))
+    assert book.sheetnames == ["服务成效", "各月活动场次", "孵化历程", "评估等级", "亮点活动"]
+    figures = dict(book["服务成效"].iter_rows(min_row=2, values_only=True))
+    assert figures["活动场次"] == 1 and figures["参与人次"] == 40
+    months = list(book["各月活动场次"].iter_rows(min_row=2, values_only=True))
+    assert ("2017-10月", 1) in months
+    highlights = list(book["亮点活动"].iter_rows(min_row=2, values_only=True))
+    assert [row[2] for row in highlights] == ["重阳敬老文艺汇演"]
+    center = load_workbook(BytesIO(client.get("/reports/showcase/center/2017.xlsx").content))
+    assert "各社区" in center.sheetnames and "孵化流程概况" in center.sheetnames
+    communities = {row[0]: row[1] for row in center["各社区"].iter_rows(min_row=2, values_only=True)}
+    assert communities.get("祥龙社区") == 1
+    login(client, "qingniao")
+    other = sql(settings, "SELECT id FROM organization WHERE name = '常州市新北区阳光助残服务社'")
+    assert client.get(f"/reports/showcase/{other[0]['id']}.xlsx").status_code == 404
