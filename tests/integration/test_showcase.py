@@ -107,7 +107,8 @@ def test_the_showcases_tables_come_as_xlsx_too(client, settings):
     assert [row[2] for row in highlights] == ["重阳敬老文艺汇演"]
     center = load_workbook(BytesIO(client.get("/reports/showcase/center/2017.xlsx").content))
     assert "各社区" in center.sheetnames and "孵化流程概况" in center.sheetnames
-    communities = {row[0]: row[1] for row in center["各社区"].iter_rows(min_row=2, values_only=True)}
+    rows = center["各社区"].iter_rows(min_row=2, values_only=True)
+    communities = {row[0]: row[1] for row in rows}
     assert communities.get("祥龙社区") == 1
     login(client, "qingniao")
     other = sql(settings, "SELECT id FROM organization WHERE name = '常州市新北区阳光助残服务社'")
