@@ -51,6 +51,8 @@ class Settings:
     report_workers: int = 2
     report_timeout_seconds: int = 120
     report_memory_mb: int = 1536
+    # Up to this many pages a report renders while the user waits (about a second); more: a job.
+    report_inline_pages: int = 6
 
     @property
     def production(self) -> bool:
@@ -172,6 +174,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         report_workers=_int(env, "INCUBATOR_REPORT_WORKERS", 2, 1, 16),
         report_timeout_seconds=_int(env, "INCUBATOR_REPORT_TIMEOUT", 120, 1, 3600),
         report_memory_mb=_int(env, "INCUBATOR_REPORT_MEMORY_MB", 1536, 128, 65536),
+        report_inline_pages=_int(env, "INCUBATOR_REPORT_INLINE_PAGES", 6, 0, 10000),
         **_smtp(env),
     )
 

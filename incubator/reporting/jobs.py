@@ -26,8 +26,6 @@ from incubator.reporting.worker import Progress, ProgressCallback, ReportFailed
 
 log = logging.getLogger("incubator.reporting")
 
-# Up to this many pages a report renders while the user waits (about a second); more is a job.
-INLINE_PAGES = 6
 # Jobs rendering at once; the rest wait their turn (each already uses every worker).
 JOBS_AT_ONCE = 2
 KEEP_DAYS = 7
@@ -52,10 +50,6 @@ class Order:
     rows: int
     pages: int
     render: Render
-
-    @property
-    def inline(self) -> bool:
-        return self.pages <= INLINE_PAGES
 
 
 async def cache_key(

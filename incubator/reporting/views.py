@@ -71,8 +71,9 @@ async def _cached(request: Request, kind: str, tables: tuple[str, ...], name: st
 async def _deliver(request: Request, order: jobs.Order, back: str) -> Response | Redirect:
     """Renders now when it is quick, else starts a job and sends the caller to its page
     (a client that does not ask for HTML gets 202 and the job's address)."""
-    user, reports_dir = user_of(request), settings_of(request).reports_dir
-    if order.inline:
+    settings = settings_of(request)
+    user, reports_dir = user_of(request), settings.reports_dir
+    if order.pages <= settings.report_inline_pages:
         try:
             pdf = await jobs.make_now(user, order, reports_dir)
         except ReportFailed as exc:

@@ -6,8 +6,10 @@ import re
 import time
 
 import pytest
+from litestar.testing import TestClient
 
-from incubator.reporting import jobs
+from incubator.app import create_app
+from tests.conftest import TEST_HOST, make_settings
 from tests.integration.test_activities import QINGNIAO, org_id, record
 from tests.integration.test_reports import needs_poppler, pdf_text
 from tests.support.web import login, logout
@@ -16,9 +18,13 @@ HTML = {"Accept": "text/html"}
 
 
 @pytest.fixture
-def every_report_a_job(monkeypatch):
-    """The threshold is lowered so that a small ledger takes the path a long one takes."""
-    monkeypatch.setattr(jobs, "INLINE_PAGES", 0)
+def jobs_client(tmp_path, database_url):
+    """Every report a job: the threshold set to 0 pages, so a small ledger takes the path a
+    long one takes."""
+    settings = make_settings(tmp_path, database_url, INCUBATOR_REPORT_INLINE_PAGES="0")
+    with TestClient(create_app(settings), base_url=f"http://{TEST_HOST}") as client:
+        client.follow_redirects = False
+        yield client
 
 
 def wait_for(client, job_id: int) -> dict:
@@ -37,9 +43,8 @@ def start_job(client, address: str) -> int:
 
 
 @needs_poppler
-def test_a_long_report_runs_as_a_job_and_waits_under_my_reports(
-    client, settings, tmp_path, every_report_a_job
-):
+def test_a_long_report_runs_as_a_job_and_waits_under_my_reports(jobs_client, settings, tmp_path):
+    client = jobs_client
     login(client, "staff")
     record(client, organization_id=str(org_id(settings, QINGNIAO)))
     job_id = start_job(client, "/reports/ledger.pdf?year=2017")
@@ -64,7 +69,8 @@ def test_a_long_report_runs_as_a_job_and_waits_under_my_reports(
     assert client.get(f"/reports/jobs/{job_id}/file").status_code == 404
 
 
-def test_a_client_that_does_not_ask_for_html_gets_202_and_the_job(client, every_report_a_job):
+def test_a_client_that_does_not_ask_for_html_gets_202_and_the_job(jobs_client):
+    client = jobs_client
     login(client, "staff")
     response = client.get("/reports/ledger.pdf?year=2017", headers={"Accept": "*/*"})
     assert response.status_code == 202
@@ -78,7 +84,8 @@ def test_a_client_that_does_not_ask_for_html_gets_202_and_the_job(client, every_
     assert again.content.startswith(b"%PDF")
 
 
-def test_a_failed_job_says_why_and_offers_to_try_again(client, settings, every_report_a_job):
+def test_a_failed_job_says_why_and_offers_to_try_again(jobs_client, settings):
+    client = jobs_client
     login(client, "staff")
     record(client, organization_id=str(org_id(settings, QINGNIAO)))
     renderer = client.app.state.renderer
