@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import os
+import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,6 @@ from typing import Any
 
 from incubator.core import audit
 from incubator.core.auth import CurrentUser
-from incubator.core.db import write_transaction
 from incubator.core.i18n import _, get_language
 from incubator.core.roles import ADMIN
 from incubator.reporting.tables import ReportJob
@@ -33,7 +33,9 @@ RUNNING = ("queued", "running")
 
 PROGRESS: dict[int, Progress | None] = {}
 _TASKS: set[asyncio.Task] = set()
-_TURNS: asyncio.Semaphore | None = None
+_TURNS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
 
 Render = Callable[[ProgressCallback | None], Awaitable[bytes]]
 
@@ -82,31 +84,33 @@ def _store(reports_dir: Path, key: str, pdf: bytes) -> None:
     partial.replace(_path(reports_dir, key))
 
 
+# Every write here is one statement outside a transaction: job tasks may be cancelled at shutdown,
+# and a task cancelled inside a SQLite transaction can leave it open and stall the shutdown.
+
+
 async def _insert(user: CurrentUser, order: Order, status: str, **values: Any) -> int:
-    async with write_transaction():
-        rows = await ReportJob.insert(
-            ReportJob(
-                created_by=user.id,
-                kind=order.kind,
-                title=order.title[:300],
-                address=order.address[:2000],
-                download_name=order.download_name[:255],
-                cache_key=order.key,
-                status=status,
-                rows=order.rows,
-                pages=order.pages,
-                **values,
-            )
-        ).returning(ReportJob.id)
+    rows = await ReportJob.insert(
+        ReportJob(
+            created_by=user.id,
+            kind=order.kind,
+            title=order.title[:300],
+            address=order.address[:2000],
+            download_name=order.download_name[:255],
+            cache_key=order.key,
+            status=status,
+            rows=order.rows,
+            pages=order.pages,
+            **values,
+        )
+    ).returning(ReportJob.id)
     return rows[0]["id"]
 
 
 async def _finish(job_id: int, **values: Any) -> None:
     values["finished_at"] = dt.datetime.now(dt.UTC)
-    async with write_transaction():
-        await ReportJob.update({getattr(ReportJob, k): v for k, v in values.items()}).where(
-            ReportJob.id == job_id
-        )
+    await ReportJob.update({getattr(ReportJob, k): v for k, v in values.items()}).where(
+        ReportJob.id == job_id
+    )
 
 
 async def make_now(user: CurrentUser, order: Order, reports_dir: Path) -> bytes:
@@ -142,13 +146,11 @@ async def start(user: CurrentUser, order: Order, reports_dir: Path) -> int:
 
 
 async def _run(job_id: int, order: Order, reports_dir: Path) -> None:
-    global _TURNS
-    if _TURNS is None:
-        _TURNS = asyncio.Semaphore(JOBS_AT_ONCE)
+    # One semaphore per event loop (each test client runs its own loop).
+    turns = _TURNS.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(JOBS_AT_ONCE))
     try:
-        async with _TURNS:
-            async with write_transaction():
-                await ReportJob.update({ReportJob.status: "running"}).where(ReportJob.id == job_id)
+        async with turns:
+            await ReportJob.update({ReportJob.status: "running"}).where(ReportJob.id == job_id)
             PROGRESS[job_id] = Progress(0, order.rows, 0, order.pages)
 
             def progressed(progress: Progress) -> None:
@@ -213,8 +215,9 @@ def file_of(reports_dir: Path, row: Mapping[str, Any]) -> Path | None:
 async def purge(reports_dir: Path, keep_days: int = KEEP_DAYS) -> int:
     """Deletes report files and list entries older than `keep_days`; returns files removed."""
     cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=keep_days)
-    async with write_transaction():
-        await ReportJob.delete().where(ReportJob.created_at < cutoff)
+    # One statement, no transaction around it: it runs in the background and may be cancelled
+    # at shutdown, which must not leave a transaction open.
+    await ReportJob.delete().where(ReportJob.created_at < cutoff)
 
     def remove_old() -> int:
         removed = 0
