@@ -99,6 +99,9 @@ async def _database(app: Litestar) -> AsyncIterator[None]:
             memory_mb=settings.report_memory_mb,
         )
     )
+    if settings.env != "test":
+        # The first report would otherwise wait for the workers to start and load WeasyPrint.
+        app.state.renderer.warm_up()
     try:
         yield
     finally:
