@@ -50,7 +50,8 @@ def test_runs_cover_every_sheet_in_order_within_the_page_bound():
     many = [sheets.Sheet("rows", [n]) for n in range(50)]
     runs = sheets.parts(many, min_parts=2, max_pages=12)
     assert [s for run in runs for s in run] == many
-    assert len(runs) == 5 and all(len(run) <= 12 for run in runs)
+    # Five runs would do; six keep both workers busy to the end.
+    assert len(runs) == 6 and all(len(run) <= 12 for run in runs)
     assert len(sheets.parts(many[:3], min_parts=2, max_pages=12)) == 2
     assert len(sheets.parts(many[:1], min_parts=2, max_pages=12)) == 1
 
