@@ -1,6 +1,7 @@
-"""PDF rendering in worker processes: recycled after a few reports (WeasyPrint does not give
-memory back), each with a memory limit, and abandoned and replaced when a report runs too long.
-The event loop only awaits: rendering never runs on it."""
+"""PDF rendering in low-priority worker processes: recycled after a number of tasks (WeasyPrint
+does not give memory back), each with a memory limit, and abandoned and replaced when a task runs
+too long. A paginated report (reporting.sheets) is laid out as runs of pages on every worker at
+once and joined. The event loop only awaits: rendering never runs on it."""
 
 from __future__ import annotations
 
