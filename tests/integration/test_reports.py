@@ -1,6 +1,7 @@
 """Printable ledgers: the PDF's fonts and text, escaping, scope, the refused resources, and a
 render that runs out of time failing with a message while the app goes on."""
 
+import re
 import shutil
 import subprocess
 
@@ -115,3 +116,32 @@ def test_the_photo_appendix_embeds_each_photo_once_after_the_table(client, setti
     appendix = "".join(pages[-2].split())
     assert "附：活动照片" in appendix and "端午节包粽子" in appendix
     assert "合计2条" not in appendix  # the table and its totals come before
+
+
+@needs_poppler
+def test_a_200_character_name_keeps_the_certificate_on_one_page(tmp_path):
+    import datetime as dt
+
+    from incubator.reporting import templates
+    from incubator.reporting.worker import render_pdf
+
+    name = ("常州市新北区龙虎塘街道青鸟志愿者服务队" * 12)[:200]  # the longest name allowed
+    html = templates.render(
+        "certificate.html",
+        organization={"name": name},
+        since=dt.date(2017, 3, 1),
+        issuer="龙虎塘街道社会组织发展中心",
+        graduated_at=dt.datetime(2017, 12, 1, tzinfo=dt.UTC),
+    )
+    pdf = render_pdf(html, {})
+    pages = pdf_text(tmp_path, pdf).split("\f")[:-1]
+    assert len(pages) == 1
+    assert name in "".join(pages[0].split()) and "2017-12-01" in pages[0]
+    # The issue date stays inside the frame (15 mm margin + 170 mm frame = 524 pt from the top).
+    path = tmp_path / "certificate.pdf"
+    path.write_bytes(pdf)
+    words = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+    date = re.search(r'yMax="([\d.]+)">2017-12-01<', words)
+    assert date and float(date.group(1)) < 524
