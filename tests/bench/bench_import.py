@@ -12,15 +12,11 @@ import runs; p50 and p95 of both are printed with their ratio.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import io
-import os
 import re
 import sys
-import tempfile
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import httpx
@@ -30,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from incubator.activities import rules  # noqa: E402
+from tests.bench.backends import for_each_backend  # noqa: E402
 from tests.bench.bench_pages import CSRF_RE, prepare, session_cookie, start_server  # noqa: E402
 from tests.support.live_server import free_port  # noqa: E402
 
@@ -128,37 +125,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=10_000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        common = {
-            **os.environ,
-            "INCUBATOR_DATA_DIR": tmp,
-            "INCUBATOR_SECRET_KEY": "b" * 48,
-            "INCUBATOR_ENV": "test",
-            "PYTHONPATH": str(ROOT),
-        }
-        common.pop("INCUBATOR_DATABASE_URL", None)
-        bench_backend("SQLite", common, args.rows)
-        pg = os.environ.get("INCUBATOR_BENCH_DATABASE_URL") or os.environ.get(
-            "INCUBATOR_TEST_DATABASE_URL"
-        )
-        if not pg:
-            print("\n[PostgreSQL] skipped: set INCUBATOR_BENCH_DATABASE_URL")
-            return
-        import asyncpg
-
-        db = f"inc_bench_{uuid.uuid4().hex[:8]}"
-
-        async def execute(sql: str) -> None:
-            conn = await asyncpg.connect(pg)
-            await conn.execute(sql)
-            await conn.close()
-
-        asyncio.run(execute(f'CREATE DATABASE "{db}"'))
-        try:
-            url = pg.rsplit("/", 1)[0] + "/" + db
-            bench_backend("PostgreSQL", {**common, "INCUBATOR_DATABASE_URL": url}, args.rows)
-        finally:
-            asyncio.run(execute(f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)'))
+    for_each_backend(lambda name, env: bench_backend(name, env, args.rows))
 
 
 if __name__ == "__main__":

@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import httpx
@@ -25,6 +22,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.bench.backends import for_each_backend  # noqa: E402
 from tests.bench.bench_pages import load, prepare, session_cookie, start_server  # noqa: E402
 from tests.support.live_server import free_port  # noqa: E402
 
@@ -84,37 +82,7 @@ def main() -> None:
     parser.add_argument("--activities", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        common = {
-            **os.environ,
-            "INCUBATOR_DATA_DIR": tmp,
-            "INCUBATOR_SECRET_KEY": "b" * 48,
-            "INCUBATOR_ENV": "test",
-            "PYTHONPATH": str(ROOT),
-        }
-        common.pop("INCUBATOR_DATABASE_URL", None)
-        bench_backend("SQLite", common, args)
-        pg = os.environ.get("INCUBATOR_BENCH_DATABASE_URL") or os.environ.get(
-            "INCUBATOR_TEST_DATABASE_URL"
-        )
-        if not pg:
-            print("\n[PostgreSQL] skipped: set INCUBATOR_BENCH_DATABASE_URL")
-            return
-        import asyncpg
-
-        name = f"inc_bench_{uuid.uuid4().hex[:8]}"
-
-        async def execute(sql: str) -> None:
-            conn = await asyncpg.connect(pg)
-            await conn.execute(sql)
-            await conn.close()
-
-        asyncio.run(execute(f'CREATE DATABASE "{name}"'))
-        try:
-            url = pg.rsplit("/", 1)[0] + "/" + name
-            bench_backend("PostgreSQL", {**common, "INCUBATOR_DATABASE_URL": url}, args)
-        finally:
-            asyncio.run(execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    for_each_backend(lambda name, env: bench_backend(name, env, args))
 
 
 if __name__ == "__main__":

@@ -11,11 +11,9 @@ long the four jobs took.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -25,6 +23,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.bench.backends import bench_env  # noqa: E402
 from tests.bench.bench_import import page_latency, percentiles  # noqa: E402
 from tests.bench.bench_pages import prepare, session_cookie, start_server  # noqa: E402
 from tests.support.live_server import free_port  # noqa: E402
@@ -37,15 +36,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1000)
     parser.add_argument("--idle-seconds", type=float, default=10)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "INCUBATOR_DATA_DIR": tmp,
-            "INCUBATOR_SECRET_KEY": "b" * 48,
-            "INCUBATOR_ENV": "test",
-            "PYTHONPATH": str(ROOT),
-        }
-        env.pop("INCUBATOR_DATABASE_URL", None)
+    with bench_env() as env:
         prepare(env)
         for year in YEARS:
             subprocess.run(

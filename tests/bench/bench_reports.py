@@ -22,7 +22,6 @@ import asyncio
 import concurrent.futures
 import datetime as dt
 import multiprocessing
-import os
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,7 @@ from incubator.core.pagination import Sort  # noqa: E402
 from incubator.reporting import ledger, sheets, templates  # noqa: E402
 from incubator.reporting.worker import Limits, Renderer, _write, warm_up  # noqa: E402
 from incubator.settings import load_settings  # noqa: E402
+from tests.bench.backends import bench_env  # noqa: E402
 from tests.bench.bench_pages import prepare  # noqa: E402
 from tests.support.images import png  # noqa: E402
 
@@ -285,15 +285,7 @@ def main() -> None:
     parser.add_argument("--plain-5000", action="store_true")
     args = parser.parse_args()
     args.sizes = [int(s) for s in args.sizes.split(",")]
-    with tempfile.TemporaryDirectory() as tmp:
-        env = {
-            **os.environ,
-            "INCUBATOR_DATA_DIR": tmp,
-            "INCUBATOR_SECRET_KEY": "b" * 48,
-            "INCUBATOR_ENV": "test",
-            "PYTHONPATH": str(ROOT),
-        }
-        env.pop("INCUBATOR_DATABASE_URL", None)
+    with bench_env() as env:
         prepare(env)
         for rows in args.sizes:
             subprocess.run(
