@@ -46,6 +46,7 @@ class AccountError(ValueError):
 
 THROTTLED = N_("登录失败次数过多，请 {minutes} 分钟后再试。")
 BAD_CREDENTIALS = N_("用户名或密码错误。")
+PASSWORD_THROTTLED = N_("密码输错次数过多，请 {minutes} 分钟后再试。")
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,10 @@ async def _recent_failures(column: Any, value: str, since: dt.datetime) -> int:
     )
 
 
-async def authenticate(
-    username: str, password: str, client_ip: str, policy: LoginPolicy
-) -> CurrentUser:
-    """The user on success; AccountError otherwise, never telling whether the account exists."""
-    username = username.strip()[:64]
+async def _refuse_if_throttled(
+    username: str, client_ip: str, policy: LoginPolicy, message: str = THROTTLED, field=None
+) -> None:
+    """Too many wrong passwords for this account (since its last success) or this address."""
     since = _now() - policy.window
     last_success = (
         await LoginAttempt.select(LoginAttempt.at)
@@ -82,8 +82,15 @@ async def authenticate(
         >= policy.max_failures_per_address
     ):
         minutes = int(policy.window.total_seconds() // 60)
-        raise AccountError(_(THROTTLED).format(minutes=minutes))
+        raise AccountError(_(message).format(minutes=minutes), field=field)
 
+
+async def authenticate(
+    username: str, password: str, client_ip: str, policy: LoginPolicy
+) -> CurrentUser:
+    """The user on success; AccountError otherwise, never telling whether the account exists."""
+    username = username.strip()[:64]
+    await _refuse_if_throttled(username, client_ip, policy)
     row = await User.select().where(User.username == username).first()
     usable = row is not None and row["is_active"]
     ok = await verify_password(row["password_hash"] if usable else None, password)
@@ -377,17 +384,34 @@ async def update_user(actor: CurrentUser, user_id: int, version: int, data: dict
 
 
 async def set_password(
-    actor: CurrentUser, user_id: int, password: str, current_password: str | None = None
+    actor: CurrentUser,
+    user_id: int,
+    password: str,
+    current_password: str | None = None,
+    *,
+    client_ip: str = "",
+    policy: LoginPolicy | None = None,
 ) -> None:
     """Admin reset (no current password) or the user's own change (current password required).
-    Either way every other session of the user ends."""
+    Either way every other session of the user ends. A wrong current password counts as a
+    failed sign-in, so a borrowed session cannot be used to guess the password."""
     row = await User.select(User.username, User.password_hash).where(User.id == user_id).first()
     if row is None:
         raise AccountError(_("用户不存在"))
-    if current_password is not None and not await verify_password(
-        row["password_hash"], current_password
-    ):
-        raise AccountError(_("当前密码不正确"), field="current_password")
+    if current_password is not None:
+        await _refuse_if_throttled(
+            row["username"],
+            client_ip,
+            policy or LoginPolicy(),
+            PASSWORD_THROTTLED,
+            "current_password",
+        )
+        ok = await verify_password(row["password_hash"], current_password)
+        await LoginAttempt.insert(
+            LoginAttempt(username=row["username"], client_ip=client_ip, succeeded=ok)
+        )
+        if not ok:
+            raise AccountError(_("当前密码不正确"), field="current_password")
     if err := rules.password_error(password, row["username"]):
         raise AccountError(err, field="password")
     password_hash = await hash_password(password)

@@ -127,7 +127,12 @@ class ProfileController(Controller):
         if form.ok:
             try:
                 await service.set_password(
-                    user, user.id, form.cleaned["password"], form.cleaned["current_password"]
+                    user,
+                    user.id,
+                    form.cleaned["password"],
+                    form.cleaned["current_password"],
+                    client_ip=client_ip(request.scope),
+                    policy=_policy(request),
                 )
             except AccountError as exc:
                 form.errors.update(exc.errors)

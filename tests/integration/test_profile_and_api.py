@@ -130,6 +130,29 @@ def test_a_wrong_current_password_is_refused(client):
     assert "当前密码不正确" in response.text
 
 
+def test_guessing_the_current_password_is_throttled_like_signing_in(client, settings):
+    login(client, "staff")
+
+    def change(current: str):
+        return post_form(
+            client,
+            "/profile/password",
+            {
+                "current_password": current,
+                "password": "another-passphrase",
+                "password_again": "another-passphrase",
+            },
+            page="/profile",
+        )
+
+    before = sql(settings, "SELECT password_hash FROM app_user WHERE username = 'staff'")
+    for attempt in range(5):
+        assert "当前密码不正确" in change(f"guess-{attempt}").text
+    refused = change("longhutang2017")  # even the right one, until the window passes
+    assert refused.status_code == 400 and "密码输错次数过多" in refused.text
+    assert sql(settings, "SELECT password_hash FROM app_user WHERE username = 'staff'") == before
+
+
 def test_the_organizations_api_lists_filters_and_paginates(client):
     login(client, "assessor")
     body = client.get("/api/v1/organizations?page_size=3").json()
