@@ -17,6 +17,8 @@ import re
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -61,13 +63,28 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return samples[len(samples) // 2], samples[int(len(samples) * 0.95)]
 
 
-def page_latency(base: str, cookies: dict, stop: threading.Event, out: list[float]) -> None:
+def _fetch_home(base: str, cookies: dict, stop: threading.Event, out: list[float]) -> None:
     with httpx.Client(base_url=base, cookies=cookies) as client:
         while not stop.is_set():
             started = time.perf_counter()
             client.get("/")
             out.append((time.perf_counter() - started) * 1000)
             time.sleep(0.02)
+
+
+@contextmanager
+def home_page_latency(base: str, cookies: dict) -> Iterator[list[float]]:
+    """Fetches the signed-in home page one request at a time, in a thread, for as long as the
+    block runs; yields the list its latencies (ms) go into."""
+    samples: list[float] = []
+    stop = threading.Event()
+    watcher = threading.Thread(target=_fetch_home, args=(base, cookies, stop, samples))
+    watcher.start()
+    try:
+        yield samples
+    finally:
+        stop.set()
+        watcher.join()
 
 
 def bench_backend(name: str, env: dict[str, str], rows: int) -> None:
@@ -78,16 +95,8 @@ def bench_backend(name: str, env: dict[str, str], rows: int) -> None:
     base = f"http://127.0.0.1:{port}"
     try:
         cookies = session_cookie(base)
-        idle: list[float] = []
-        stop = threading.Event()
-        watcher = threading.Thread(target=page_latency, args=(base, cookies, stop, idle))
-        watcher.start()
-        time.sleep(5)
-        stop.set()
-        watcher.join()
-
-        busy: list[float] = []
-        stop = threading.Event()
+        with home_page_latency(base, cookies) as idle:
+            time.sleep(5)
         with httpx.Client(base_url=base, cookies=cookies, timeout=60) as client:
             token = CSRF_RE.search(client.get("/activities/import").text).group(1)
             started = time.perf_counter()
@@ -97,18 +106,15 @@ def bench_backend(name: str, env: dict[str, str], rows: int) -> None:
                 files={"file": ("bench.xlsx", data, "application/octet-stream")},
             )
             job = re.search(r"/activities/import/(\d+)", response.headers["location"]).group(1)
-            watcher = threading.Thread(target=page_latency, args=(base, cookies, stop, busy))
-            watcher.start()
             phases: dict[str, float] = {}
-            while True:
-                status = client.get(f"/activities/import/{job}/status").json()
-                phases.setdefault(status["status"], time.perf_counter() - started)
-                if not status["running"]:
-                    break
-                time.sleep(0.1)
-            took = time.perf_counter() - started
-            stop.set()
-            watcher.join()
+            with home_page_latency(base, cookies) as busy:
+                while True:
+                    status = client.get(f"/activities/import/{job}/status").json()
+                    phases.setdefault(status["status"], time.perf_counter() - started)
+                    if not status["running"]:
+                        break
+                    time.sleep(0.1)
+                took = time.perf_counter() - started
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -14,7 +14,6 @@ import argparse
 import re
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -24,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from tests.bench.backends import bench_env  # noqa: E402
-from tests.bench.bench_import import page_latency, percentiles  # noqa: E402
+from tests.bench.bench_import import home_page_latency, percentiles  # noqa: E402
 from tests.bench.bench_pages import prepare, session_cookie, start_server  # noqa: E402
 from tests.support.live_server import free_port  # noqa: E402
 
@@ -54,39 +53,28 @@ def main() -> None:
             with httpx.Client(base_url=base, cookies=cookies, timeout=120) as client:
                 # One small report first, so the workers are up before anything is measured.
                 client.get("/reports/ledger.pdf?year=2017&category=training&status=returned")
-                idle: list[float] = []
-                stop = threading.Event()
-                watcher = threading.Thread(target=page_latency, args=(base, cookies, stop, idle))
-                watcher.start()
-                time.sleep(args.idle_seconds)
-                stop.set()
-                watcher.join()
-
-                busy: list[float] = []
-                stop = threading.Event()
-                watcher = threading.Thread(target=page_latency, args=(base, cookies, stop, busy))
-                watcher.start()
-                started = time.perf_counter()
-                jobs = []
-                for year in YEARS:
-                    response = client.get(
-                        f"/reports/ledger.pdf?year={year}", headers={"Accept": "text/html"}
-                    )
-                    location = response.headers.get("location", "")
-                    jobs.append(re.fullmatch(r"/reports/jobs/(\d+)", location).group(1))
-                pending = set(jobs)
-                pages = 0
-                while pending:
-                    for job in list(pending):
-                        status = client.get(f"/reports/jobs/{job}/status").json()
-                        if not status["running"]:
-                            pending.discard(job)
-                            assert status["status"] == "done", status
-                            pages += status["fields"]["pages"]
-                    time.sleep(0.2)
-                took = time.perf_counter() - started
-                stop.set()
-                watcher.join()
+                with home_page_latency(base, cookies) as idle:
+                    time.sleep(args.idle_seconds)
+                with home_page_latency(base, cookies) as busy:
+                    started = time.perf_counter()
+                    jobs = []
+                    for year in YEARS:
+                        response = client.get(
+                            f"/reports/ledger.pdf?year={year}", headers={"Accept": "text/html"}
+                        )
+                        location = response.headers.get("location", "")
+                        jobs.append(re.fullmatch(r"/reports/jobs/(\d+)", location).group(1))
+                    pending = set(jobs)
+                    pages = 0
+                    while pending:
+                        for job in list(pending):
+                            status = client.get(f"/reports/jobs/{job}/status").json()
+                            if not status["running"]:
+                                pending.discard(job)
+                                assert status["status"] == "done", status
+                                pages += status["fields"]["pages"]
+                        time.sleep(0.2)
+                    took = time.perf_counter() - started
         finally:
             server.terminate()
             server.wait(timeout=10)
