@@ -36,12 +36,13 @@ sys.path.insert(0, str(ROOT))
 from incubator.core import db  # noqa: E402
 from incubator.core.auth import CurrentUser  # noqa: E402
 from incubator.core.pagination import Sort  # noqa: E402
-from incubator.reporting import ledger, sheets, templates  # noqa: E402
+from incubator.reporting import ledger, templates  # noqa: E402
 from incubator.reporting.worker import Limits, Renderer, _write, warm_up  # noqa: E402
 from incubator.settings import load_settings  # noqa: E402
 from tests.bench.backends import bench_env  # noqa: E402
 from tests.bench.bench_pages import prepare  # noqa: E402
 from tests.support.images import png  # noqa: E402
+from tests.support.reports import whole_html  # noqa: E402
 
 ADMIN = CurrentUser(1, "bench", "压测", "admin", None, None)
 YEARS = {100: 2020, 1000: 2019, 5000: 2021}
@@ -116,13 +117,6 @@ async def ours(
         report.template, report.context, report.sheets, report.language, report.uploads
     )
     return time.perf_counter() - started, pdf, report
-
-
-def whole_html(report: ledger.LedgerReport) -> str:
-    """The same report as one document (CSS page counters): what plain WeasyPrint is given."""
-    return templates.render(
-        report.template, **report.context, sheets=report.sheets, page_labels=sheets.page_label_css()
-    )
 
 
 async def bench_ledgers(args, settings) -> None:

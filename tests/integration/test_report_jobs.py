@@ -12,6 +12,7 @@ from incubator.app import create_app
 from tests.conftest import TEST_HOST, make_settings
 from tests.integration.test_activities import QINGNIAO, org_id, record
 from tests.integration.test_reports import needs_poppler, pdf_text
+from tests.support.reports import render_time_limit
 from tests.support.web import login, logout
 
 HTML = {"Accept": "text/html"}
@@ -88,14 +89,9 @@ def test_a_failed_job_says_why_and_offers_to_try_again(jobs_client, settings):
     client = jobs_client
     login(client, "staff")
     record(client, organization_id=str(org_id(settings, QINGNIAO)))
-    renderer = client.app.state.renderer
-    limits = renderer.limits
-    renderer.limits = type(limits)(workers=1, timeout_seconds=0.001, memory_mb=limits.memory_mb)
-    try:
+    with render_time_limit(client, 0.001):
         job_id = start_job(client, "/reports/ledger.pdf?year=2017")
         assert wait_for(client, job_id)["status"] == "failed"
-    finally:
-        renderer.limits = limits
     page = client.get(f"/reports/jobs/{job_id}").text
     assert "报表生成超时" in page and 'href="/reports/ledger.pdf?year=2017"' in page
     assert "报表生成超时" in client.get("/reports/mine").text

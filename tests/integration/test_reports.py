@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 from tests.integration.test_activities import QINGNIAO, org_id, record
+from tests.support.reports import render_time_limit
 from tests.support.web import login
 
 needs_poppler = pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils missing")
@@ -89,15 +90,10 @@ def test_the_xlsx_beside_it_takes_the_same_parameters(client, settings):
 def test_a_render_over_its_time_limit_fails_with_a_message(client, settings):
     login(client, "staff")
     record(client, organization_id=str(org_id(settings, QINGNIAO)))
-    renderer = client.app.state.renderer
-    limits = renderer.limits
-    renderer.limits = type(limits)(workers=1, timeout_seconds=0.001, memory_mb=limits.memory_mb)
-    try:
+    with render_time_limit(client, 0.001):
         response = client.get("/reports/ledger.pdf?year=2017")
         assert response.status_code == 303
         assert "报表生成超时" in client.get(response.headers["location"]).text
-    finally:
-        renderer.limits = limits
     assert client.get("/reports/ledger.pdf?year=2017").status_code == 200  # and it goes on
 
 

@@ -3,7 +3,10 @@ them, planned into sheets by the real code, and the whole document's HTML for co
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 from incubator.reporting import ledger, sheets, templates
@@ -62,3 +65,15 @@ def whole_html(report: ledger.LedgerReport, report_sheets: list | None = None) -
         sheets=report.sheets if report_sheets is None else report_sheets,
         page_labels=sheets.page_label_css(),
     )
+
+
+@contextmanager
+def render_time_limit(client, seconds: float) -> Iterator[None]:
+    """For the block, the app's renderer has one worker and this time limit per task."""
+    renderer = client.app.state.renderer
+    limits = renderer.limits
+    renderer.limits = dataclasses.replace(limits, workers=1, timeout_seconds=seconds)
+    try:
+        yield
+    finally:
+        renderer.limits = limits
