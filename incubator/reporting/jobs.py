@@ -71,7 +71,8 @@ def _path(reports_dir: Path, key: str) -> Path:
     return reports_dir / f"{key}.pdf"
 
 
-async def cached(reports_dir: Path, key: str) -> Path | None:
+def stored(reports_dir: Path, key: str) -> Path | None:
+    """The rendered file of this key, if it is still kept."""
     path = _path(reports_dir, key)
     return path if path.is_file() else None
 
@@ -206,10 +207,7 @@ async def mine(user: CurrentUser, limit: int = 50) -> list[dict]:
 
 
 def file_of(reports_dir: Path, row: Mapping[str, Any]) -> Path | None:
-    if row["status"] != "done":
-        return None
-    path = _path(reports_dir, row["cache_key"])
-    return path if path.is_file() else None
+    return stored(reports_dir, row["cache_key"]) if row["status"] == "done" else None
 
 
 async def purge(reports_dir: Path, keep_days: int = KEEP_DAYS) -> int:

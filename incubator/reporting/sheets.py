@@ -188,13 +188,12 @@ def paginate(
 
 def parts(sheets: Sequence[Sheet], min_parts: int, max_pages: int) -> list[list[Sheet]]:
     """Consecutive runs of sheets to lay out in parallel: a multiple of `min_parts` (the
-    workers) as the sheets allow, and none over `max_pages`, which bounds a worker's memory and
-    paces the progress."""
+    workers, at least 1) as the sheets allow, and none over `max_pages`, which bounds a
+    worker's memory and paces the progress."""
     total = sum(s.pages for s in sheets)
-    wanted = max(min_parts, math.ceil(total / max_pages), 1)
+    wanted = max(min_parts, math.ceil(total / max_pages))
     # A multiple of the workers, so that none idles while another lays out the last run.
-    wanted = min(math.ceil(wanted / min_parts) * min_parts, len(sheets)) if min_parts else wanted
-    wanted = max(wanted, 1)
+    wanted = max(1, min(math.ceil(wanted / min_parts) * min_parts, len(sheets)))
     target = total / wanted
     runs: list[list[Sheet]] = [[]]
     pages = 0

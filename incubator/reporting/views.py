@@ -49,6 +49,11 @@ def _pdf(content: bytes, name: str) -> Response:
     )
 
 
+async def _pdf_file(path: Path, name: str) -> Response:
+    """A stored report, read off the event loop."""
+    return _pdf(await asyncio.to_thread(path.read_bytes), name)
+
+
 def _xlsx(content: bytes, name: str) -> Response:
     return Response(content=content, media_type=XLSX_MEDIA_TYPE, headers=download_headers(name))
 
@@ -62,10 +67,8 @@ async def _cached(request: Request, kind: str, tables: tuple[str, ...], name: st
     """(cache key, the response when this report was already made from the same data)."""
     params = {"path": request.url.path, **dict(sorted(request.query_params.items()))}
     key = await jobs.cache_key(kind, params, user_of(request), tables)
-    path = await jobs.cached(settings_of(request).reports_dir, key)
-    if path is None:
-        return key, None
-    return key, _pdf(await asyncio.to_thread(path.read_bytes), name)
+    path = jobs.stored(settings_of(request).reports_dir, key)
+    return key, None if path is None else await _pdf_file(path, name)
 
 
 async def _deliver(request: Request, order: jobs.Order, back: str) -> Response | Redirect:
@@ -287,7 +290,7 @@ class ReportJobController(Controller):
         if path is None:
             flash(request, _("文件已过期或尚未生成，请重新生成"), "error")
             return see_other(f"/reports/jobs/{job_id}")
-        return _pdf(await asyncio.to_thread(path.read_bytes), job["download_name"])
+        return await _pdf_file(path, job["download_name"])
 
 
 ROUTES = [ReportJobController, ReportController]
