@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import inspect
 import io
 import logging
 import multiprocessing
 import os
 import resource
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,7 +127,7 @@ class Progress:
     pages_total: int
 
 
-ProgressCallback = Callable[[Progress], Awaitable[None] | None]
+ProgressCallback = Callable[[Progress], None]
 
 
 class _Layout:
@@ -152,7 +151,7 @@ class _Layout:
             for run, first in zip(self.runs, firsts, strict=True)
         ]
 
-    async def finished(self, n: int, result: tuple[bytes, int]) -> None:
+    def finished(self, n: int, result: tuple[bytes, int]) -> None:
         done = self.tally
         self.tally = Progress(
             done.rows_done + _rows(self.runs[n]),
@@ -161,9 +160,7 @@ class _Layout:
             done.pages_total,
         )
         if self.progress is not None:
-            outcome = self.progress(self.tally)
-            if inspect.isawaitable(outcome):
-                await outcome
+            self.progress(self.tally)
 
 
 def _rows(run: list[sheets.Sheet]) -> int:
@@ -200,7 +197,7 @@ class Renderer:
     async def _run(
         self,
         calls: list[tuple[Callable, tuple]],
-        done: Callable[[int, Any], Awaitable[None]] | None = None,
+        done: Callable[[int, Any], None] | None = None,
     ) -> list[Any]:
         """Runs the calls in the pool, at most one per worker at a time so that other reports'
         calls take turns with these; each result goes to `done` as it arrives. The time limit
@@ -215,7 +212,7 @@ class Renderer:
                     loop.run_in_executor(executor, fn, *args), self.limits.timeout_seconds
                 )
             if done is not None:
-                await done(n, result)
+                done(n, result)
             return result
 
         try:
