@@ -28,7 +28,8 @@ from incubator.evaluations.service import EvaluationError
 from incubator.regions.service import community_options
 from incubator.scoring import rules as scoring_rules
 from incubator.scoring import service as scoring
-from incubator.scoring.forms import sheet_inputs, sheet_points
+from incubator.scoring.forms import sheet_inputs
+from incubator.scoring.posting import save_posted_sheet
 
 NAV = (
     NavItem(
@@ -139,33 +140,18 @@ class EvaluationController(Controller):
             page = await service.score_sheet(user, evaluation_id)
         except EvaluationError:
             raise NotFoundException() from None
-        codes = [row["code"] for row in sheet_inputs(page["rubric"])]
-        points, comments, errors = sheet_points(data, codes)
-        submit = data.get("action") == "submit"
-        version = int_or_none(data.get("sheet_version"))
-        if not errors and version is not None:
-            try:
-                total = await scoring.save_sheet(
-                    user,
-                    page["sheet"]["id"],
-                    version,
-                    points,
-                    comments,
-                    str(data.get("comment") or "")[:2000],
-                    submit,
-                )
-            except scoring.ScoringError as exc:
-                errors = exc.errors or [exc.message]
-            except StaleVersionError as exc:
-                flash(request, _(exc.message), "error")
-                return see_other(f"/evaluations/{evaluation_id}/scores")
-            else:
-                message = (
-                    _("评分已提交，总分 {total}。") if submit else _("已暂存，当前总分 {total}。")
-                )
-                flash(request, message.format(total=f"{total:g}"))
-                return see_other(f"/evaluations/{evaluation_id}")
-        entered = {"points": points, "comments": comments}
+        outcome = await save_posted_sheet(
+            request,
+            data,
+            page["rubric"],
+            lambda *sheet: scoring.save_sheet(user, page["sheet"]["id"], *sheet),
+            scoring.ScoringError,
+            back=f"/evaluations/{evaluation_id}/scores",
+            done=f"/evaluations/{evaluation_id}",
+        )
+        if isinstance(outcome, Redirect):
+            return outcome
+        errors, entered = outcome
         return await self._scores_page(
             request, evaluation_id, status=400, errors=errors, entered=entered
         )

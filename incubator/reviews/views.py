@@ -17,7 +17,8 @@ from incubator.core.roles import ADMIN, ASSESSOR, STAFF, allow
 from incubator.reviews import service
 from incubator.reviews.service import ReviewError
 from incubator.scoring import rules as scoring_rules
-from incubator.scoring.forms import sheet_inputs, sheet_points
+from incubator.scoring.forms import sheet_inputs
+from incubator.scoring.posting import save_posted_sheet
 from incubator.workitems import rules as workitem_rules
 
 NAV = (NavItem(N_("评审任务"), "/reviews", frozenset({ADMIN, STAFF, ASSESSOR}), order=95),)
@@ -133,33 +134,18 @@ class ReviewController(Controller):
         user = user_of(request)
         data = await form_data(request)
         page = await self._review(request, item_id)
-        codes = [row["code"] for row in sheet_inputs(page["rubric"])]
-        points, comments, errors = sheet_points(data, codes)
-        submit = data.get("action") == "submit"
-        version = int_or_none(data.get("sheet_version"))
-        if not errors and version is not None:
-            try:
-                total = await service.save(
-                    user,
-                    item_id,
-                    version,
-                    points,
-                    comments,
-                    str(data.get("comment") or "")[:2000],
-                    submit,
-                )
-            except ReviewError as exc:
-                errors = exc.errors or [exc.message]
-            except StaleVersionError as exc:
-                flash(request, _(exc.message), "error")
-                return see_other(f"/reviews/{item_id}")
-            else:
-                message = (
-                    _("评分已提交，总分 {total}。") if submit else _("已暂存，当前总分 {total}。")
-                )
-                flash(request, message.format(total=f"{total:g}"))
-                return see_other(f"/reviews/{item_id}")
-        entered = {"points": points, "comments": comments}
+        outcome = await save_posted_sheet(
+            request,
+            data,
+            page["rubric"],
+            lambda *sheet: service.save(user, item_id, *sheet),
+            ReviewError,
+            back=f"/reviews/{item_id}",
+            done=f"/reviews/{item_id}",
+        )
+        if isinstance(outcome, Redirect):
+            return outcome
+        errors, entered = outcome
         return await self._page(request, item_id, status=400, errors=errors, entered=entered)
 
     @post("/{item_id:int}/recuse", opt=allow(ASSESSOR))
