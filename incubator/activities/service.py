@@ -23,7 +23,7 @@ from incubator.core.db import read_transaction, write_transaction
 from incubator.core.i18n import LOCAL_TZ, N_, _, local_today
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, Sort
-from incubator.core.scoping import scope_filter, where_all
+from incubator.core.scoping import row_id, scope_filter, where_all
 from incubator.organizations.tables import Organization
 from incubator.regions.tables import Community, Grid, Street
 
@@ -119,8 +119,8 @@ def filter_clauses(filters: dict[str, str]) -> list[Any]:
             Activity.title.ilike(term) | Activity.ledger_no.ilike(term) | Activity.place.ilike(term)
         )
     for key, column in (("organization", Activity.organization), ("community", Activity.community)):
-        if (value := filters.get(key, "")).isdigit():
-            clauses.append(column == int(value))
+        if (value := row_id(filters.get(key))) is not None:
+            clauses.append(column == value)
     if (category := filters.get("category")) in dict(rules.CATEGORIES):
         clauses.append(Activity.category == category)
     if (status := filters.get("status")) in dict(rules.STATUSES):
@@ -130,7 +130,7 @@ def filter_clauses(filters: dict[str, str]) -> list[Any]:
     if end := _date(filters.get("date_to")):
         clauses.append(Activity.held_on <= end)
     year = filters.get("year", "")
-    if year.isdigit() and 2000 <= int(year) <= 2100:
+    if year.isascii() and year.isdigit() and 2000 <= int(year) <= 2100:
         clauses.append(Activity.held_on >= dt.date(int(year), 1, 1))
         clauses.append(Activity.held_on <= dt.date(int(year), 12, 31))
     if filters.get("highlight") == "1":

@@ -7,6 +7,17 @@ from typing import Any
 from incubator.core.auth import CurrentUser
 
 NOTHING = -1  # an id no row has: a scoped user without a scope sees nothing
+# Ids are 64-bit integers on both databases: a larger number is no id and would overflow the driver.
+MAX_ID = 2**63 - 1
+
+
+def row_id(raw: Any) -> int | None:
+    """An id from a query string or form (ASCII digits, 1..MAX_ID), or None for anything else."""
+    text = raw if isinstance(raw, str) else str(raw) if isinstance(raw, int) else ""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
 
 
 def scope_filter(user: CurrentUser, *, community: Any = None, organization: Any = None) -> Any:

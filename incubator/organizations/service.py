@@ -11,7 +11,7 @@ from incubator.core.i18n import _
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, Sort, paginate
 from incubator.core.personal import id_number_error, phone_error
-from incubator.core.scoping import scope_filter, where_all
+from incubator.core.scoping import row_id, scope_filter, where_all
 from incubator.organizations import rules
 from incubator.organizations.tables import Organization
 from incubator.organizations.timeline import OrganizationEvent
@@ -91,8 +91,8 @@ def _filters(filters: dict[str, str]) -> list[Any]:
     for key in ("org_type", "registration_status", "service_field", "stage"):
         if filters.get(key):
             clauses.append(getattr(Organization, key) == filters[key])
-    if (community := filters.get("community", "")).isdigit():
-        clauses.append(Organization.community == int(community))
+    if (community := row_id(filters.get("community"))) is not None:
+        clauses.append(Organization.community == community)
     clauses.append(Organization.is_archived.eq(filters.get("archived") == "1"))
     return clauses
 
