@@ -24,6 +24,7 @@ from incubator.core.i18n import LOCAL_TZ, N_, _, local_today
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, Sort
 from incubator.core.scoping import row_id, scope_filter, where_all
+from incubator.organizations.service import organization_scope
 from incubator.organizations.tables import Organization
 from incubator.regions.tables import Community, Grid, Street
 
@@ -333,11 +334,13 @@ async def _organizer(user: CurrentUser, data: dict) -> tuple[int | None, int | N
         if organization_id is None:
             raise ActivityError(_("您的账号没有关联社会组织"))
     if organization_id is not None:
-        organization = (
-            await Organization.select(Organization.id, Organization.community)
-            .where(Organization.id == organization_id)
-            .first()
-        )
+        # Only an organization the user may see: another community's is refused as unknown.
+        organization = await where_all(
+            Organization.select(Organization.id, Organization.community).where(
+                Organization.id == organization_id
+            ),
+            organization_scope(user),
+        ).first()
         if organization is None:
             raise ActivityError(_("社会组织不存在"), {"organization_id": _("社会组织不存在")})
         if community_id is None or user.role == "applicant":

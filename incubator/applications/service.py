@@ -20,7 +20,7 @@ from incubator.organizations import pipeline_service as pipeline
 from incubator.organizations import rules as organization_rules
 from incubator.organizations.rules import Facts
 from incubator.organizations.service import get_organization
-from incubator.regions.tables import Street
+from incubator.regions.tables import Community, Street
 
 FORM_FIELDS = (
     "project_name",
@@ -232,6 +232,11 @@ async def register_applicant(data: dict[str, Any]) -> int:
         errors["phone"] = err
     if await organizations.organization_id_by_name(data["organization_name"]):
         errors["organization_name"] = _("已有同名的社会组织，请联系中心工作人员")
+    community_id = data.get("community_id")
+    if community_id is not None and not await Community.exists().where(
+        Community.id == community_id
+    ):
+        errors["community_id"] = _("所选社区不存在")
     if errors:
         raise ApplicationError(_("请修正表单中的错误"), [f"{k}:{v}" for k, v in errors.items()])
     async with write_transaction():

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from incubator.core.i18n import _
+from incubator.core.scoping import MAX_ID
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,10 @@ def _clean(f: Field, raw: str, form: Form) -> Any:
                 f.name,
                 _("{label}必须在 {low} 到 {high} 之间").format(label=label, low=f.low, high=f.high),
             )
+        elif abs(value) > MAX_ID:
+            # Beyond what the databases store (ids are 64-bit): the driver would fail on it.
+            form.add_error(f.name, _("{label}数值过大").format(label=label))
+            return None
         return value
     if f.kind == "decimal":
         return _clean_decimal(f, raw, form, label)
