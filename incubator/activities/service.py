@@ -351,6 +351,11 @@ async def _organizer(user: CurrentUser, data: dict) -> tuple[int | None, int | N
                 _("只能登记本社区的活动"), {"community_id": _("只能登记本社区的活动")}
             )
         community_id = user.community_id
+    elif community_id is not None and not await Community.exists().where(
+        Community.id == community_id
+    ):
+        message = _("所选社区不存在")
+        raise ActivityError(message, {"community_id": message})
     if organization_id is None and community_id is None:
         message = _("请选择主办社会组织或社区")
         raise ActivityError(message, {"organization_id": message})

@@ -176,3 +176,89 @@ def test_list_filters_ignore_ids_that_no_row_can_have(client, page, value):
     login(client, "staff")
     response = client.get(page, params={"community": value, "organization": value, "round": value})
     assert response.status_code == 200, (page, value)
+
+
+ACTIVITY = {
+    "title": "议事会",
+    "category": "community",
+    "held_on": "2017-10-28",
+    "place": "活动室",
+    "hours": "1",
+    "participants": "1",
+}
+MISSING = "999999"
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "data", "table", "message"),
+    [
+        (
+            "staff",
+            "/activities/new",
+            ACTIVITY | {"community_id": MISSING},
+            "activity",
+            "所选社区不存在",
+        ),
+        (
+            "staff",
+            "/activities/new",
+            ACTIVITY | {"organization_id": MISSING},
+            "activity",
+            "社会组织不存在",
+        ),
+        (
+            "staff",
+            "/activities/new",
+            ACTIVITY | {"community_id": "1", "grid_id": MISSING},
+            "activity",
+            "所选网格不属于该社区",
+        ),
+        (
+            "staff",
+            "/work/new",
+            {"kind": "follow_up", "title": "回访", "community_id": MISSING},
+            "work_item",
+            "所选社区不存在",
+        ),
+        (
+            "staff",
+            "/work/new",
+            {"kind": "follow_up", "title": "回访", "owner_id": MISSING},
+            "work_item",
+            "所选负责人不存在或已停用",
+        ),
+        (
+            "admin",
+            "/admin/users/new",
+            {
+                "username": "zz",
+                "password": "long-enough-pass",
+                "role": "community",
+                "community_id": MISSING,
+            },
+            "app_user",
+            "所选社区不存在",
+        ),
+        (
+            "admin",
+            "/admin/users/new",
+            {
+                "username": "zz",
+                "password": "long-enough-pass",
+                "role": "applicant",
+                "organization_id": MISSING,
+            },
+            "app_user",
+            "所选社会组织不存在",
+        ),
+    ],
+)
+def test_a_foreign_key_to_no_row_is_a_field_error_and_writes_nothing(
+    client, settings, who, path, data, table, message
+):
+    login(client, who)
+    before = sql(settings, f"SELECT id FROM {table}")
+    response = post_form(client, path, data, page=path)
+    assert response.status_code == 400, response.status_code
+    assert message in response.text
+    assert sql(settings, f"SELECT id FROM {table}") == before
