@@ -14,6 +14,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
@@ -167,6 +168,11 @@ def create_app(settings: Settings | None = None, extra_routes: Sequence[Any] = (
             title="社会组织孵化与社区建设管理系统 API",
             version="1",
             render_plugins=[JsonRenderPlugin()],
+            # Personal API tokens from the profile page (the browser session works too).
+            security=[{"BearerToken": []}],
+            components=Components(
+                security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}
+            ),
             openapi_router=Router(
                 path="/schema", route_handlers=[], opt=PUBLIC_ROUTE, include_in_schema=False
             ),
