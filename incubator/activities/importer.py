@@ -107,7 +107,7 @@ class ImportRefused(ValueError):
     """The file as a whole cannot be read (not XLSX, too big, columns missing)."""
 
 
-class _TimeUp(Exception):
+class _TimeUp(BaseException):  # not caught by a library's `except Exception`
     pass
 
 

@@ -25,15 +25,9 @@ from incubator.regions import service as regions
 # Bounded parameters: a value out of range is answered with 400, never passed to the database.
 Page = Annotated[int, QueryParameter(ge=1, le=10**6, description="page number, from 1")]
 PageSize = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE, description="rows per page")]
-# Litestar writes bounds into the schema as floats, and float(MAX_ID) is 2**63: state them exactly.
-ID_BOUNDS = {"minimum": 1, "maximum": MAX_ID}
-IdFilter = Annotated[
-    int | None, QueryParameter(ge=1, le=MAX_ID, description="a record id", schema_extra=ID_BOUNDS)
-]
+IdFilter = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID, description="a record id")]
 Year = Annotated[int | None, QueryParameter(ge=2000, le=2100, description="calendar year")]
-PathId = Annotated[
-    int, PathParameter(ge=1, le=MAX_ID, description="a record id", schema_extra=ID_BOUNDS)
-]
+PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID, description="a record id")]
 
 
 @dataclass

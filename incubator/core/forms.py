@@ -83,7 +83,7 @@ def _clean(f: Field, raw: str, form: Form) -> Any:
                 _("{label}必须在 {low} 到 {high} 之间").format(label=label, low=f.low, high=f.high),
             )
         elif abs(value) > MAX_ID:
-            # Beyond what the databases store (ids are 64-bit): the driver would fail on it.
+            # Beyond what an integer column holds (32-bit on PostgreSQL): the driver would fail.
             form.add_error(f.name, _("{label}数值过大").format(label=label))
             return None
         return value

@@ -47,7 +47,7 @@ def see_other(path: str) -> Redirect:
 
 
 def int_or_none(value: Any) -> int | None:
-    """A 64-bit integer (what the databases store), or None: a longer number would overflow."""
+    """An integer a column can hold (32-bit on PostgreSQL), or None: a larger one would overflow."""
     try:
         number = int(value)
     except (TypeError, ValueError):

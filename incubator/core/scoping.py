@@ -7,8 +7,9 @@ from typing import Any
 from incubator.core.auth import CurrentUser
 
 NOTHING = -1  # an id no row has: a scoped user without a scope sees nothing
-# Ids are 64-bit integers on both databases: a larger number is no id and would overflow the driver.
-MAX_ID = 2**63 - 1
+# Ids (SERIAL) and integer columns are 32-bit on PostgreSQL: a larger number is no id, and the
+# driver would fail on it (500) instead of finding nothing.
+MAX_ID = 2**31 - 1
 
 
 def row_id(raw: Any) -> int | None:

@@ -124,7 +124,7 @@ class RequestContextMiddleware(ASGIMiddleware):
         user = await self._user(scope, cookies)
         scope["user"] = user
         if not scope["path"].startswith("/api/") and _has_impossible_id(scope["path"]):
-            # No row has an id beyond 64 bits; the database driver would fail on it (the API
+            # No row has an id beyond MAX_ID; the database driver would fail on it (the API
             # answers 400 from its parameter bounds instead).
             raise NotFoundException()
         state: Any = scope
