@@ -32,7 +32,7 @@ from incubator.activities.tables import Activity, ActivityImport
 from incubator.core import audit, sequences
 from incubator.core.auth import CurrentUser
 from incubator.core.db import write_transaction
-from incubator.core.i18n import _, local_today
+from incubator.core.i18n import _, local_today, text
 from incubator.core.scoping import where_all
 from incubator.organizations.service import organization_scope
 from incubator.organizations.tables import Organization
@@ -172,7 +172,7 @@ def _read_rows(data: bytes) -> list[tuple[int, dict[str, Any], list[str]]]:
         header = next(rows, None)
         if header is None:
             raise ImportRefused(_("表格是空的"))
-        by_header = {_(c.header): c.key for c in rules.IMPORT_COLUMNS} | {
+        by_header = {text(c.header): c.key for c in rules.IMPORT_COLUMNS} | {
             c.header: c.key for c in rules.IMPORT_COLUMNS
         }
         positions: dict[int, str] = {}
@@ -181,7 +181,7 @@ def _read_rows(data: bytes) -> list[tuple[int, dict[str, Any], list[str]]]:
             if key:
                 positions[index] = key
         missing = [
-            _(c.header)
+            text(c.header)
             for c in rules.IMPORT_COLUMNS
             if c.required and c.key not in positions.values()
         ]
@@ -189,7 +189,9 @@ def _read_rows(data: bytes) -> list[tuple[int, dict[str, Any], list[str]]]:
             raise ImportRefused(
                 _("缺少必填列：{columns}。请使用下载的模板").format(columns=_("、").join(missing))
             )
-        helps = {_(c.help) for c in rules.IMPORT_COLUMNS} | {c.help for c in rules.IMPORT_COLUMNS}
+        helps = {text(c.help) for c in rules.IMPORT_COLUMNS} | {
+            c.help for c in rules.IMPORT_COLUMNS
+        }
         out = []
         for number, cells in enumerate(rows, start=2):
             # The declared size may lie: count what is actually there.
@@ -204,7 +206,7 @@ def _read_rows(data: bytes) -> list[tuple[int, dict[str, Any], list[str]]]:
                 if cell.data_type == "f":
                     problems.append(
                         _("“{column}”是公式，请改为数值后再导入").format(
-                            column=_(next(c.header for c in rules.IMPORT_COLUMNS if c.key == key))
+                            column=rules.import_header(key)
                         )
                     )
                     continue
