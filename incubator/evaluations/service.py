@@ -13,7 +13,7 @@ from incubator.core import audit, files
 from incubator.core.auth import CurrentUser
 from incubator.core.dates import add_months
 from incubator.core.db import lock_rows, read_transaction, write_transaction
-from incubator.core.i18n import N_, _, local_today
+from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import update_versioned
 from incubator.core.scoping import scope_filter, where_all
 from incubator.evaluations import rules
@@ -184,7 +184,7 @@ async def attach_scan(
                 organization_id=evaluation["organization"],
             )
         except files.UploadError as exc:
-            raise EvaluationError(_(str(exc))) from exc
+            raise EvaluationError(str(exc)) from exc
         await update_versioned(
             Evaluation, evaluation_id, evaluation["version"], {which: stored["id"]}
         )
@@ -268,7 +268,7 @@ async def assign_assessors(
                 due_date,
                 title=_("{name}：{review}").format(
                     name=evaluation["organization_name"],
-                    review=_(workitem_rules.EVALUATION_REVIEW.label),
+                    review=text(workitem_rules.EVALUATION_REVIEW.label),
                 ),
                 community_id=evaluation["community_id"],
                 organization_id=evaluation["organization"],
