@@ -268,13 +268,13 @@ class OrganizationController(Controller):
                 "timeline": await pipeline.timeline(organization_id),
                 "work_items": [
                     i
-                    for i in await workitems.items_for_subject("organization", organization_id)
+                    for i in await workitems.items_for_subject(
+                        user, "organization", organization_id
+                    )
                     if i["kind"] not in reviews.REVIEW_KINDS
                 ],
                 "reviews": await reviews.reviews_for(user, organization_id),
-                "score_history": await reviews.score_history(organization_id)
-                if user.role in (ADMIN, STAFF, ASSESSOR)
-                else [],
+                "score_history": await reviews.score_history(user, organization_id),
                 "may_assign": user.role in (ADMIN, STAFF)
                 and organization["stage"] in reviews.STAGE_REVIEWS,
                 "assessors": await reviews.assessors(),
