@@ -53,8 +53,8 @@ PASSWORD_CHANGE = (
 
 TOKEN_CREATE = (
     Field("name", N_("令牌名称"), required=True, max_length=100),
-    # The upper bound is the operator's INCUBATOR_TOKEN_DAYS, checked by the service.
-    Field("days", N_("有效天数"), required=True, kind="int", low=1, high=3650),
+    # Empty: INCUBATOR_TOKEN_DAYS, which is also the longest term (checked by the service).
+    Field("days", N_("有效天数"), kind="int", low=1, high=3650),
 )
 
 USER_FILTERS = ("q", "role", "active")

@@ -151,11 +151,9 @@ class ProfileController(Controller):
         form = formlib.bind(forms.TOKEN_CREATE, await form_data(request))
         if form.ok:
             try:
+                max_days = settings_of(request).token_days
                 token = await service.create_token(
-                    user,
-                    form.cleaned["name"],
-                    form.cleaned["days"],
-                    max_days=settings_of(request).token_days,
+                    user, form.cleaned["name"], form.cleaned["days"] or max_days, max_days
                 )
             except AccountError as exc:
                 form.errors.update(exc.errors)

@@ -43,6 +43,10 @@ class ApplicationError(ValueError):
         self.errors = errors or []
 
 
+class RegistrationThrottled(ApplicationError):
+    """Too many registrations from this client address this hour (answered as 429)."""
+
+
 class NotYours(ApplicationError):
     """The organization does not exist or is outside the caller's scope (answered as 404)."""
 
@@ -254,7 +258,7 @@ async def register_applicant(data: dict[str, Any], client_ip: str, max_per_addre
     try:
         await accounts.claim_registration(client_ip, max_per_address)
     except accounts.AccountError as exc:
-        raise ApplicationError(exc.message) from exc
+        raise RegistrationThrottled(exc.message) from exc
     # Hashed once the address may register, and outside the transaction (it takes a while).
     password_hash = await hash_password(data["password"])
     try:

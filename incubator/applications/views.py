@@ -10,7 +10,7 @@ from litestar.response import Redirect, Template
 from incubator.accounts import service as accounts
 from incubator.accounts.views import sign_in
 from incubator.applications import forms, rounds, rules, service
-from incubator.applications.service import ApplicationError, NotYours
+from incubator.applications.service import ApplicationError, NotYours, RegistrationThrottled
 from incubator.core import forms as formlib
 from incubator.core.flash import flash
 from incubator.core.http import form_data, form_list, is_upload, see_other, settings_of, user_of
@@ -176,13 +176,15 @@ class RegisterController(Controller):
     @post("/")
     async def register(self, request: Request) -> Template | Redirect:
         form = formlib.bind(forms.REGISTER, await form_data(request))
-        refusal = None
+        refusal, status = None, 400
         if form.ok:
             settings = settings_of(request)
             try:
                 user_id = await service.register_applicant(
                     form.cleaned, client_ip(request.scope), settings.register_max_per_address
                 )
+            except RegistrationThrottled as exc:
+                refusal, status = exc.message, 429
             except ApplicationError as exc:
                 for item in exc.errors:
                     field, _sep, message = item.partition(":")
@@ -195,7 +197,7 @@ class RegisterController(Controller):
                 return await sign_in(
                     request, user, f"/organizations/{user.organization_id}/application"
                 )
-        return await self._page(form, status=400, refusal=refusal)
+        return await self._page(form, status=status, refusal=refusal)
 
 
 class RoundController(Controller):

@@ -75,10 +75,14 @@ def _send(settings: Settings, to: str, subject: str, body: str) -> None:
         smtp.send_message(message)
 
 
-# The server is unreachable or refuses us: stop this round, every message is retried later.
-_SERVER_DOWN = (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPAuthenticationError)
-# This message alone is refused (its address, its content): mark it failed and go on.
-_MESSAGE_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, ValueError)
+def _refused_for_good(exc: Exception) -> bool:
+    """This one message can never go out (a 5xx for its recipient or its content, a header
+    Python will not write); anything else (server down, a 4xx) is worth retrying later."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _msg in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPDataError):
+        return exc.smtp_code >= 500
+    return isinstance(exc, ValueError)
 
 
 async def send_pending_emails(settings: Settings, base_url: str = "") -> int:
@@ -100,10 +104,10 @@ async def send_pending_emails(settings: Settings, base_url: str = "") -> int:
         text = f"{row['body']}\n\n{base_url}{row['link']}".strip()
         try:
             await anyio.to_thread.run_sync(_send, settings, row["email"], row["title"], text)
-        except _SERVER_DOWN:
-            log.exception("sending notification %s failed; will retry", row["id"])
-            break
-        except (*_MESSAGE_REFUSED, smtplib.SMTPException):
+        except (OSError, ValueError) as exc:  # smtplib's errors are OSErrors
+            if not _refused_for_good(exc):
+                log.exception("sending notification %s failed; will retry", row["id"])
+                break
             log.exception("notification %s could not be e-mailed; marked failed", row["id"])
             await Notification.update(
                 {Notification.email_failed_at: dt.datetime.now(dt.UTC)}
