@@ -192,6 +192,7 @@ async def claim_registration(client_ip: str, max_per_address: int) -> None:
     """Counts one registration try against the client address, or refuses it when the address
     used up its tries this hour. Called before anything costly (the password hash) and before
     anything that could tell whether a name exists, so both are limited per address."""
+    client_ip = client_ip[:64]
     async with write_transaction():
         used = await RegistrationAttempt.count().where(
             (RegistrationAttempt.client_ip == client_ip)
@@ -199,7 +200,7 @@ async def claim_registration(client_ip: str, max_per_address: int) -> None:
         )
         if used >= max_per_address:
             raise AccountError(_(REGISTER_THROTTLED))
-        await RegistrationAttempt.insert(RegistrationAttempt(client_ip=client_ip[:64]))
+        await RegistrationAttempt.insert(RegistrationAttempt(client_ip=client_ip))
 
 
 async def purge_old_attempts(login_window: dt.timedelta) -> int:
