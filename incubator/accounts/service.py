@@ -21,7 +21,7 @@ from incubator.accounts.tables import (
 from incubator.core import audit
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
-from incubator.core.i18n import N_, _
+from incubator.core.i18n import N_, _, text
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, Sort, paginate
 from incubator.core.passwords import hash_password, verify_password
@@ -88,7 +88,7 @@ async def _refuse_if_throttled(
         >= policy.max_failures_per_address
     ):
         minutes = int(policy.window.total_seconds() // 60)
-        raise AccountError(_(message).format(minutes=minutes), field=field)
+        raise AccountError(text(message).format(minutes=minutes), field=field)
 
 
 async def authenticate(
@@ -107,7 +107,7 @@ async def authenticate(
         if ok:
             await User.update({User.last_login_at: _now()}).where(User.id == row["id"])
     if not ok:
-        raise AccountError(_(BAD_CREDENTIALS))
+        raise AccountError(text(BAD_CREDENTIALS))
     return _current_user(row, via="session")
 
 
@@ -199,7 +199,7 @@ async def claim_registration(client_ip: str, max_per_address: int) -> None:
             & (RegistrationAttempt.at > _now() - REGISTER_WINDOW)
         )
         if used >= max_per_address:
-            raise AccountError(_(REGISTER_THROTTLED))
+            raise AccountError(text(REGISTER_THROTTLED))
         await RegistrationAttempt.insert(RegistrationAttempt(client_ip=client_ip))
 
 

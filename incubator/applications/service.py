@@ -12,7 +12,7 @@ from incubator.applications.tables import Application, ApplicationFile
 from incubator.core import audit, files
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
-from incubator.core.i18n import N_, _, local_today
+from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import update_versioned
 from incubator.core.passwords import hash_password
 from incubator.core.personal import phone_error
@@ -154,7 +154,7 @@ async def attach(
                 quota_bytes=quota_bytes,
             )
         except files.UploadError as exc:
-            raise ApplicationError(_(str(exc))) from exc
+            raise ApplicationError(str(exc)) from exc
         await ApplicationFile.update({ApplicationFile.is_current: False}).where(
             (ApplicationFile.application == application["id"])
             & (ApplicationFile.document == document)
@@ -266,7 +266,7 @@ async def register_applicant(data: dict[str, Any], client_ip: str, max_per_addre
             if await organizations.organization_id_by_name(
                 data["organization_name"]
             ) or await accounts.username_taken(data["username"]):
-                raise ApplicationError(_(NOT_ACCEPTED))
+                raise ApplicationError(text(NOT_ACCEPTED))
             organization_id = await organizations.create_organization(
                 None,
                 {
@@ -293,5 +293,5 @@ async def register_applicant(data: dict[str, Any], client_ip: str, max_per_addre
             )
     except (accounts.AccountError, organizations.OrganizationError) as exc:
         if "username" in exc.errors:  # taken between the check and the insert
-            raise ApplicationError(_(NOT_ACCEPTED)) from exc
+            raise ApplicationError(text(NOT_ACCEPTED)) from exc
         raise ApplicationError(exc.message, [f"{k}:{v}" for k, v in exc.errors.items()]) from exc

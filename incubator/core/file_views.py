@@ -41,7 +41,7 @@ class FileController(Controller):
                 quota_bytes=settings.applicant_upload_quota_bytes,
             )
         except files.UploadError as exc:
-            flash(request, _(str(exc)), "error")
+            flash(request, str(exc), "error")
         else:
             flash(request, _("文件已上传。"))
         return see_other(back)

@@ -48,7 +48,7 @@ IMAGES = (JPEG, PNG)
 
 
 class UploadError(ValueError):
-    """The upload is refused; the message is shown to the user."""
+    """The upload is refused; the message (already translated) is shown to the user."""
 
 
 def detect_kind(data: bytes) -> FileKind | None:
@@ -127,15 +127,17 @@ async def store_upload(
     all (INCUBATOR_APPLICANT_UPLOAD_QUOTA_MB); every route an applicant uploads through
     passes it."""
     if not data:
-        raise UploadError("文件为空，请重新选择文件。")
+        raise UploadError(_("文件为空，请重新选择文件。"))
     if len(data) > max_bytes:
-        raise UploadError(f"文件过大：最大允许 {max_bytes // (1024 * 1024)} MB。")
+        raise UploadError(_("文件过大：最大允许 {mb} MB。").format(mb=max_bytes // (1024 * 1024)))
     if quota_bytes is not None and actor.role == APPLICANT:
         await _check_quota(actor, len(data), quota_bytes)
     kind = detect_kind(data)
     if kind is None or kind not in allowed:
         names = "、".join(k.code.upper() for k in allowed)
-        raise UploadError(f"不支持的文件类型：只接受 {names} 文件（按文件内容判断）。")
+        raise UploadError(
+            _("不支持的文件类型：只接受 {names} 文件（按文件内容判断）。").format(names=names)
+        )
 
     storage_name = secrets.token_hex(16) + kind.extension
     path = storage_path(uploads_dir, storage_name)
