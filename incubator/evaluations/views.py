@@ -24,6 +24,7 @@ from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.roles import ADMIN, ALL_ROLES, APPLICANT, ASSESSOR, COMMUNITY, STAFF, allow
+from incubator.core.web import takes_files
 from incubator.evaluations import forms, rules, service
 from incubator.evaluations.service import EvaluationError
 from incubator.regions.service import community_options
@@ -185,7 +186,7 @@ class EvaluationController(Controller):
             flash(request, _("已安排 {n} 位评审。").format(n=created))
         return see_other(back)
 
-    @post("/{evaluation_id:int}/scans", opt=allow(ADMIN, STAFF))
+    @post("/{evaluation_id:int}/scans", opt=takes_files(allow(ADMIN, STAFF)))
     async def scans(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
         data = await form_data(request)
         upload = data.get("file")
