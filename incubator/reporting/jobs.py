@@ -101,8 +101,9 @@ def _store(reports_dir: Path, key: str, pdf: bytes) -> None:
     partial.replace(_path(reports_dir, key))
 
 
-# Every write here is one statement outside a transaction: job tasks may be cancelled at shutdown,
-# and a task cancelled inside a SQLite transaction can leave it open and stall the shutdown.
+# Every write of a job task is one statement outside a transaction: job tasks may be cancelled at
+# shutdown, and a task cancelled inside a SQLite transaction can leave it open and stall the
+# shutdown. (start() runs in a request, not in a job task.)
 
 
 async def _insert(user: CurrentUser, order: Order, status: str, **values: Any) -> int:

@@ -96,8 +96,18 @@ class TooManyRows(ReportFailed):
         )
 
 
+def _number(raw: str) -> int | None:
+    """Digits as a number; None for anything else, or for more digits than any id or year has
+    (int() refuses thousands of them)."""
+    return int(raw) if raw.isdecimal() and len(raw) <= 12 else None
+
+
 def _id(raw: str) -> str:
-    return str(int(raw)) if raw.isdecimal() else ""
+    """An id in one spelling; more digits than an id has name no record (MAX_ID + 1)."""
+    if not raw.isdecimal():
+        return ""
+    number = _number(raw)
+    return str(number if number is not None and number <= MAX_ID else MAX_ID + 1)
 
 
 def _one_of(raw: str, choices: Any) -> str:
@@ -115,7 +125,7 @@ def clean_filters(raw: dict[str, str]) -> dict[str, str]:
     """Every ledger filter, as activities.service.filter_clauses reads it: a value it would
     ignore reads as empty, so an absent, empty or unreadable filter makes the same report (and
     the same cache key)."""
-    year = raw.get("year", "")
+    year = _number(raw.get("year", ""))
     return {
         "q": raw.get("q", "").strip(),
         "organization": _id(raw.get("organization", "")),
@@ -124,7 +134,7 @@ def clean_filters(raw: dict[str, str]) -> dict[str, str]:
         "status": _one_of(raw.get("status", ""), activity_rules.STATUSES),
         "date_from": _iso_date(raw.get("date_from", "")),
         "date_to": _iso_date(raw.get("date_to", "")),
-        "year": str(int(year)) if year.isdecimal() and 2000 <= int(year) <= 2100 else "",
+        "year": str(year) if year is not None and 2000 <= year <= 2100 else "",
         "highlight": "1" if raw.get("highlight") == "1" else "",
     }
 
@@ -133,7 +143,7 @@ async def _visible_name(load: Any, user: CurrentUser, raw: str) -> str | None:
     """The name of the record a filter names, if the caller may see it; NotVisible if not."""
     if not raw:
         return None
-    row = await load(user, int(raw)) if int(raw) <= MAX_ID else None
+    row = await load(user, int(raw)) if int(raw) <= MAX_ID else None  # ids of _id()
     if row is None:
         raise NotVisible(raw)
     return row["name"]

@@ -17,6 +17,7 @@ from incubator.reporting import jobs
 from tests.conftest import TEST_HOST, make_settings, sql
 from tests.integration.test_activities import OTHER, QINGNIAO, org_id, record
 from tests.integration.test_reports import needs_poppler, pdf_text
+from tests.integration.test_showcase import highlighted
 from tests.support.reports import HTML, start_job, turns_taken, wait_for
 from tests.support.web import login, logout
 
@@ -95,6 +96,9 @@ def test_the_cache_key_takes_the_known_filters_as_the_report_reads_them(client, 
     # A filter the report does read makes another one.
     assert client.get("/reports/ledger.pdf?year=2017&category=community").status_code == 200
     assert job_count(settings) == 2
+    # Thousands of digits are no year (and no 500): the ledger of all dates.
+    assert client.get("/reports/ledger.pdf?year=" + "9" * 5000).status_code == 200
+    assert client.get("/reports/ledger.pdf").status_code == 200 and job_count(settings) == 3
 
 
 def test_a_ledger_over_the_row_cap_is_refused_with_advice_to_narrow_the_filters(
@@ -193,6 +197,18 @@ def test_a_queued_job_builds_its_report_when_its_turn_comes(jobs_client, setting
     assert (row["rows"], row["pages"]) == (2, 1)
 
 
+def test_a_showcase_job_is_built_in_its_turn_too(jobs_client, settings):
+    client = jobs_client
+    login(client, "staff")
+    highlighted(client, settings, title="重阳敬老文艺汇演")
+    oid = org_id(settings, QINGNIAO)
+    with turns_taken(client):
+        job_id = start_job(client, f"/reports/showcase/{oid}.pdf?year=2017")
+        assert sql(settings, "SELECT status FROM report_job")[0]["status"] == "queued"
+    assert wait_for(client, job_id)["status"] == "done"
+    assert client.get(f"/reports/jobs/{job_id}/file").content.startswith(b"%PDF")
+
+
 def test_an_internal_error_in_a_job_is_shown_by_reference_and_logged(jobs_client, settings, caplog):
     client = jobs_client
     login(client, "staff")
@@ -226,7 +242,12 @@ def test_a_ledger_filter_naming_a_record_outside_the_callers_scope_is_refused(cl
         ),
         (
             "qingniao",
-            [f"organization={other}", "organization=999999", "organization=99999999999999999999"],
+            [
+                f"organization={other}",
+                "organization=999999",
+                "organization=99999999999999999999",
+                "organization=" + "9" * 5000,
+            ],
             [f"organization={own}", "organization="],
         ),
     ):
