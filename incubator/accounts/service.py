@@ -15,7 +15,7 @@ from incubator.accounts.tables import ApiToken, LoginAttempt, User, UserSession
 from incubator.core import audit
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
-from incubator.core.i18n import N_, _
+from incubator.core.i18n import N_, _, text
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, Sort, paginate
 from incubator.core.passwords import hash_password, verify_password
@@ -82,7 +82,7 @@ async def _refuse_if_throttled(
         >= policy.max_failures_per_address
     ):
         minutes = int(policy.window.total_seconds() // 60)
-        raise AccountError(_(message).format(minutes=minutes), field=field)
+        raise AccountError(text(message).format(minutes=minutes), field=field)
 
 
 async def authenticate(
@@ -101,7 +101,7 @@ async def authenticate(
         if ok:
             await User.update({User.last_login_at: _now()}).where(User.id == row["id"])
     if not ok:
-        raise AccountError(_(BAD_CREDENTIALS))
+        raise AccountError(text(BAD_CREDENTIALS))
     return _current_user(row, via="session")
 
 

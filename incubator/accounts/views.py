@@ -15,7 +15,7 @@ from incubator.core import forms as formlib
 from incubator.core.auth import CurrentUser
 from incubator.core.flash import flash
 from incubator.core.http import form_data, found, safe_next, see_other, settings_of, user_of
-from incubator.core.i18n import N_, _
+from incubator.core.i18n import N_, _, text
 from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.pagination import page_request, sort_request
@@ -255,7 +255,7 @@ class UserAdminController(Controller):
             except AccountError as exc:
                 form.errors.update(exc.errors)
             except StaleVersionError as exc:
-                flash(request, _(exc.message), "error")
+                flash(request, text(exc.message), "error")
                 return see_other(f"/admin/users/{user_id}")
             else:
                 flash(request, _("用户信息已保存。"))

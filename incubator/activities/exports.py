@@ -11,7 +11,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from incubator.activities import rules
-from incubator.core.i18n import N_, _
+from incubator.core.i18n import N_, _, text
 from incubator.core.xlsx import XLSX_MEDIA_TYPE, csv_bytes, workbook_bytes
 
 __all__ = ["XLSX_MEDIA_TYPE", "ledger_csv", "ledger_xlsx", "template_xlsx"]
@@ -22,7 +22,7 @@ COLUMNS = (
     (N_("活动日期"), 12, lambda r: r["held_on"]),
     (N_("时间"), 12, lambda r: _time_span(r)),
     (N_("活动名称"), 30, lambda r: r["title"]),
-    (N_("活动类别"), 10, lambda r: _(rules.label(rules.CATEGORIES, r["category"]))),
+    (N_("活动类别"), 10, lambda r: text(rules.label(rules.CATEGORIES, r["category"]))),
     (N_("主办社会组织"), 26, lambda r: r["organization_name"] or ""),
     (N_("社区"), 10, lambda r: r["community_name"] or ""),
     (N_("所属项目"), 18, lambda r: r["project"]),
@@ -37,7 +37,7 @@ COLUMNS = (
     (N_("实际支出（元）"), 10, lambda r: Decimal(str(r["spending"] or 0))),
     (N_("满意度（0–100）"), 8, lambda r: r["satisfaction"]),
     (N_("亮点活动"), 8, lambda r: _("是") if r["is_highlight"] else ""),
-    (N_("状态"), 8, lambda r: _(rules.label(rules.STATUSES, r["status"]))),
+    (N_("状态"), 8, lambda r: text(rules.label(rules.STATUSES, r["status"]))),
     (N_("填报人"), 10, lambda r: r["recorder_name"] or ""),
     (N_("审核人"), 10, lambda r: r["reviewer_name"] or ""),
     (N_("活动内容"), 40, lambda r: r["content"]),
@@ -55,7 +55,7 @@ def _time_span(row: dict) -> str:
 
 def _groups(codes: str) -> str:
     labels = dict(rules.SERVED_GROUPS)
-    return "、".join(_(labels.get(c, c)) for c in codes.split(",") if c)
+    return "、".join(text(labels.get(c, c)) for c in codes.split(",") if c)
 
 
 def _cells(rows: list[dict]) -> list[list[Any]]:
@@ -64,7 +64,7 @@ def _cells(rows: list[dict]) -> list[list[Any]]:
 
 def ledger_xlsx(rows: list[dict]) -> bytes:
     cells = _cells(rows)
-    headers = [_(h) for h, _w, _g in COLUMNS]
+    headers = [text(h) for h, _w, _g in COLUMNS]
     totals: list[Any] = [_("合计：{n} 条").format(n=len(rows))] + [""] * (len(COLUMNS) - 1)
     for index, (header, _w, _g) in enumerate(COLUMNS):
         if header in SUMMED:
@@ -75,7 +75,7 @@ def ledger_xlsx(rows: list[dict]) -> bytes:
 
 
 def ledger_csv(rows: list[dict]) -> bytes:
-    return csv_bytes([_(h) for h, _w, _g in COLUMNS], _cells(rows))
+    return csv_bytes([text(h) for h, _w, _g in COLUMNS], _cells(rows))
 
 
 def template_xlsx() -> bytes:
@@ -85,11 +85,11 @@ def template_xlsx() -> bytes:
     sheet = book.active
     sheet.title = _("服务记录台账导入")
     for index, column in enumerate(rules.IMPORT_COLUMNS, start=1):
-        header = sheet.cell(row=1, column=index, value=_(column.header))
+        header = sheet.cell(row=1, column=index, value=text(column.header))
         header.font = Font(bold=True, color="B71C1C" if column.required else "000000")
         header.fill = PatternFill("solid", fgColor="F0F4F8")
-        header.comment = Comment(_(column.help), "incubator")
-        note = sheet.cell(row=2, column=index, value=_(column.help))
+        header.comment = Comment(text(column.help), "incubator")
+        note = sheet.cell(row=2, column=index, value=text(column.help))
         note.font = Font(italic=True, color="666666")
         note.alignment = Alignment(wrap_text=True, vertical="top")
         sheet.column_dimensions[header.column_letter].width = 18

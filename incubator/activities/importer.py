@@ -26,7 +26,7 @@ from incubator.activities.tables import Activity, ActivityImport
 from incubator.core import audit, sequences
 from incubator.core.auth import CurrentUser
 from incubator.core.db import write_transaction
-from incubator.core.i18n import _, local_today
+from incubator.core.i18n import _, local_today, text
 from incubator.organizations.tables import Organization
 from incubator.regions.tables import Community, Street
 
@@ -91,7 +91,7 @@ def read_sheet(data: bytes) -> list[tuple[int, dict[str, Any], list[str]]]:
         header = next(rows, None)
         if header is None:
             raise ImportRefused(_("表格是空的"))
-        by_header = {_(c.header): c.key for c in rules.IMPORT_COLUMNS} | {
+        by_header = {text(c.header): c.key for c in rules.IMPORT_COLUMNS} | {
             c.header: c.key for c in rules.IMPORT_COLUMNS
         }
         positions: dict[int, str] = {}
@@ -100,7 +100,7 @@ def read_sheet(data: bytes) -> list[tuple[int, dict[str, Any], list[str]]]:
             if key:
                 positions[index] = key
         missing = [
-            _(c.header)
+            text(c.header)
             for c in rules.IMPORT_COLUMNS
             if c.required and c.key not in positions.values()
         ]
@@ -108,7 +108,9 @@ def read_sheet(data: bytes) -> list[tuple[int, dict[str, Any], list[str]]]:
             raise ImportRefused(
                 _("缺少必填列：{columns}。请使用下载的模板").format(columns=_("、").join(missing))
             )
-        helps = {_(c.help) for c in rules.IMPORT_COLUMNS} | {c.help for c in rules.IMPORT_COLUMNS}
+        helps = {text(c.help) for c in rules.IMPORT_COLUMNS} | {
+            c.help for c in rules.IMPORT_COLUMNS
+        }
         out = []
         for number, cells in enumerate(rows, start=2):
             values: dict[str, Any] = {}
@@ -120,7 +122,7 @@ def read_sheet(data: bytes) -> list[tuple[int, dict[str, Any], list[str]]]:
                 if cell.data_type == "f":
                     problems.append(
                         _("“{column}”是公式，请改为数值后再导入").format(
-                            column=_(next(c.header for c in rules.IMPORT_COLUMNS if c.key == key))
+                            column=rules.import_header(key)
                         )
                     )
                     continue

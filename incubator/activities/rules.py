@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from incubator.core.i18n import N_, _
+from incubator.core.i18n import N_, _, text
 
 CATEGORIES = (
     ("case", N_("个案")),
@@ -73,10 +73,10 @@ def move_error(status: str, code: str, role: str, reason: str = "") -> str | Non
     if move is None:
         return _("未知的操作")
     if role not in move.roles:
-        return _("您的角色不能执行“{action}”").format(action=_(move.label))
+        return _("您的角色不能执行“{action}”").format(action=text(move.label))
     if status not in move.sources:
         return _("“{action}”不适用于{status}的记录").format(
-            action=_(move.label), status=_(label(STATUSES, status))
+            action=text(move.label), status=text(label(STATUSES, status))
         )
     if move.needs_reason and not reason.strip():
         return _("请填写退回理由")
@@ -85,6 +85,11 @@ def move_error(status: str, code: str, role: str, reason: str = "") -> str | Non
 
 def label(choices: tuple[tuple[str, str], ...], code: str | None) -> str:
     return dict(choices).get(code or "", code or "")
+
+
+def label_text(choices: tuple[tuple[str, str], ...], code: str | None) -> str:
+    """The label of a code for display (an unknown code is shown as it is, as data)."""
+    return text(label(choices, code))
 
 
 def ledger_prefix(street_code: str, community_code: str | None, year: int) -> str:
@@ -192,6 +197,10 @@ class Column:
 
 
 # The import template's columns, in order: its first row is the header, its second the help.
+def import_header(key: str) -> str:
+    return text(next(c.header for c in IMPORT_COLUMNS if c.key == key))
+
+
 IMPORT_COLUMNS = (
     Column("title", N_("活动名称"), N_("必填，最多 200 字"), True),
     Column("held_on", N_("活动日期"), N_("必填，如 2017-06-30、2017/6/30 或 2017年6月30日"), True),
@@ -240,13 +249,10 @@ def clean_row(
     errors: list[str] = []
     values: dict[str, Any] = {}
 
-    def header(key: str) -> str:
-        return _(next(c.header for c in IMPORT_COLUMNS if c.key == key))
-
     for column in IMPORT_COLUMNS:
         value = raw.get(column.key)
         if column.required and (value is None or str(value).strip() == ""):
-            errors.append(_("“{column}”不能为空").format(column=_(column.header)))
+            errors.append(_("“{column}”不能为空").format(column=import_header(column.key)))
     for key, limit in (
         ("title", 200),
         ("place", 200),
@@ -254,18 +260,18 @@ def clean_row(
         ("partner_unit", 200),
         ("content", 5000),
     ):
-        text = str(raw.get(key) or "").strip()
-        if len(text) > limit:
-            errors.append(_("“{column}”最多 {n} 个字").format(column=header(key), n=limit))
-        values[key] = text
+        cell = str(raw.get(key) or "").strip()
+        if len(cell) > limit:
+            errors.append(_("“{column}”最多 {n} 个字").format(column=import_header(key), n=limit))
+        values[key] = cell
     held_on = parse_date(raw.get("held_on"))
     if raw.get("held_on") not in (None, "") and held_on is None:
-        errors.append(_("“{column}”不是有效日期").format(column=header("held_on")))
+        errors.append(_("“{column}”不是有效日期").format(column=import_header("held_on")))
     values["held_on"] = held_on
     for key in ("start_time", "end_time"):
         parsed = parse_time(raw.get(key))
         if parsed is None:
-            errors.append(_("“{column}”不是有效时间（如 09:00）").format(column=header(key)))
+            errors.append(_("“{column}”不是有效时间（如 09:00）").format(column=import_header(key)))
         values[key] = parsed or None
     if values["start_time"] and values["end_time"] and values["end_time"] < values["start_time"]:
         errors.append(_("结束时间早于开始时间"))
@@ -286,12 +292,12 @@ def clean_row(
     for key in ("participants", "beneficiaries", "volunteers"):
         count = parse_count(raw.get(key))
         if count is None or count > 1_000_000:
-            errors.append(_("“{column}”必须是非负整数").format(column=header(key)))
+            errors.append(_("“{column}”必须是非负整数").format(column=import_header(key)))
         values[key] = count or 0
     for key, places in (("hours", 1), ("budget", 2), ("spending", 2)):
         number = parse_decimal(raw.get(key), places)
         if number is None or number > Decimal("100000000"):
-            errors.append(_("“{column}”必须是非负数字").format(column=header(key)))
+            errors.append(_("“{column}”必须是非负数字").format(column=import_header(key)))
         values[key] = number or Decimal(0)
     satisfaction = raw.get("satisfaction")
     if satisfaction in (None, ""):

@@ -20,7 +20,7 @@ from incubator.activities.tables import Activity, ActivityFile
 from incubator.core import audit, files, sequences
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
-from incubator.core.i18n import LOCAL_TZ, N_, _, local_today
+from incubator.core.i18n import LOCAL_TZ, N_, _, local_today, text
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, Sort
 from incubator.core.scoping import scope_filter, where_all
@@ -286,7 +286,7 @@ async def summary(user: CurrentUser, filters: dict[str, str], by: str) -> list[d
     for row in rows:
         label = row.get("label")
         if by == "category":
-            label = _(rules.label(rules.CATEGORIES, row["key"]))
+            label = text(rules.label(rules.CATEGORIES, row["key"]))
         elif label is None:
             label = _("（未填写）") if by == "organization" else _("街道")
         result.append({"key": row["key"], "label": label, "totals": _totals(row)})
@@ -533,7 +533,7 @@ async def attach(
                 community_id=current["community"],
             )
         except files.UploadError as exc:
-            raise ActivityError(_(str(exc))) from exc
+            raise ActivityError(str(exc)) from exc
         await ActivityFile.insert(
             ActivityFile(activity=activity_id, file=stored["id"], kind=kind, caption=name[:200])
         )

@@ -24,7 +24,7 @@ from incubator.core.http import (
     settings_of,
     user_of,
 )
-from incubator.core.i18n import N_, _, local_today
+from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.pagination import page_request, sort_request
@@ -223,7 +223,7 @@ class ActivityController(Controller):
             except ActivityError as exc:
                 form.errors.update(exc.errors or {"title": exc.message})
             except StaleVersionError as exc:
-                form.errors["title"] = _(exc.message)
+                form.errors["title"] = text(exc.message)
             else:
                 flash(request, _("记录已保存。"))
                 return see_other(f"/activities/{activity_id}")
@@ -244,11 +244,11 @@ class ActivityController(Controller):
         except ActivityError as exc:
             flash(request, exc.message, "error")
         except StaleVersionError as exc:
-            flash(request, _(exc.message), "error")
+            flash(request, text(exc.message), "error")
         else:
             flash(
                 request,
-                _("记录状态：{status}。").format(status=_(rules.label(rules.STATUSES, status))),
+                _("记录状态：{status}。").format(status=text(rules.label(rules.STATUSES, status))),
             )
         return see_other(f"/activities/{activity_id}")
 
@@ -265,7 +265,7 @@ class ActivityController(Controller):
         except ActivityError as exc:
             flash(request, exc.message, "error")
         except StaleVersionError as exc:
-            flash(request, _(exc.message), "error")
+            flash(request, text(exc.message), "error")
         else:
             flash(request, _("亮点标记已更新。"))
         return see_other(f"/activities/{activity_id}")
@@ -378,7 +378,7 @@ class ImportController(Controller):
             "status": job["status"],
             "running": _running(job),
             "fields": {
-                "label": _(IMPORT_STATUSES.get(job["status"], job["status"])),
+                "label": text(IMPORT_STATUSES.get(job["status"], job["status"])),
                 "total": job["total_rows"],
                 "checked": job["checked_rows"],
                 "written": job["written_rows"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from incubator.core.i18n import N_, _
+from incubator.core.i18n import N_, _, text
 
 DOCUMENTS = (
     ("charter", N_("组织章程（草案）")),
@@ -46,11 +46,11 @@ class Readiness:
 
     def messages(self) -> list[str]:
         labels = dict(DOCUMENTS) | dict(CHECKLIST) | dict(PROJECT_FIELDS)
-        out = [_("请填写：{field}").format(field=_(labels[f])) for f in self.missing_fields]
+        out = [_("请填写：{field}").format(field=text(labels[f])) for f in self.missing_fields]
         out += [
-            _("请上传：{document}").format(document=_(labels[d])) for d in self.missing_documents
+            _("请上传：{document}").format(document=text(labels[d])) for d in self.missing_documents
         ]
-        out += [_("请确认：{item}").format(item=_(labels[c])) for c in self.unchecked]
+        out += [_("请确认：{item}").format(item=text(labels[c])) for c in self.unchecked]
         return out
 
 

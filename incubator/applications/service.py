@@ -142,7 +142,7 @@ async def attach(
                 organization_id=organization_id,
             )
         except files.UploadError as exc:
-            raise ApplicationError(_(str(exc))) from exc
+            raise ApplicationError(str(exc)) from exc
         await ApplicationFile.update({ApplicationFile.is_current: False}).where(
             (ApplicationFile.application == application["id"])
             & (ApplicationFile.document == document)

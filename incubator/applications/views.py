@@ -14,7 +14,7 @@ from incubator.applications.service import ApplicationError, NotYours
 from incubator.core import forms as formlib
 from incubator.core.flash import flash
 from incubator.core.http import form_data, form_list, is_upload, see_other, settings_of, user_of
-from incubator.core.i18n import N_, _
+from incubator.core.i18n import N_, _, text
 from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.roles import ADMIN, APPLICANT, PUBLIC_ROUTE, STAFF, allow
@@ -72,7 +72,7 @@ class ApplicationController(Controller):
             except ApplicationError as exc:
                 flash(request, exc.message, "error")
             except StaleVersionError as exc:
-                flash(request, _(exc.message), "error")
+                flash(request, text(exc.message), "error")
             else:
                 if data.get("action") == "preview":
                     return see_other(f"/organizations/{organization_id}/application/preview")
@@ -254,7 +254,7 @@ class RoundController(Controller):
             except rounds.RoundError as exc:
                 form.errors.update(exc.errors)
             except StaleVersionError as exc:
-                flash(request, _(exc.message), "error")
+                flash(request, text(exc.message), "error")
                 return see_other(f"/rounds/{round_id}")
             else:
                 flash(request, _("招募批次已保存。"))

@@ -11,7 +11,7 @@ from incubator.center.service import CenterError
 from incubator.core import forms as formlib
 from incubator.core.flash import flash
 from incubator.core.http import form_data, form_list, found, see_other, user_of
-from incubator.core.i18n import N_, _, local_today
+from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.roles import ADMIN, ALL_ROLES, ASSESSOR, STAFF, allow
@@ -88,7 +88,7 @@ class SpaceController(Controller):
         except CenterError as exc:
             flash(request, exc.message, "error")
         except StaleVersionError as exc:
-            flash(request, _(exc.message), "error")
+            flash(request, text(exc.message), "error")
         else:
             flash(request, _("工位已停用。"))
         return see_other("/center/space")
@@ -120,8 +120,8 @@ class AgreementController(Controller):
                     {
                         "period_start": start,
                         "period_end": end,
-                        "obligations": _(rules.DEFAULT_OBLIGATIONS),
-                        "commitment": _(rules.DEFAULT_COMMITMENT),
+                        "obligations": text(rules.DEFAULT_OBLIGATIONS),
+                        "commitment": text(rules.DEFAULT_COMMITMENT),
                         "version": 0,
                     },
                 )
@@ -171,7 +171,7 @@ class AgreementController(Controller):
             except CenterError as exc:
                 form.errors.update(exc.errors or {"period_start": exc.message})
             except StaleVersionError as exc:
-                form.errors["period_start"] = _(exc.message)
+                form.errors["period_start"] = text(exc.message)
             else:
                 flash(request, _("入驻协议已保存。"))
                 return see_other(f"/organizations/{organization_id}#agreement")

@@ -39,7 +39,7 @@ class FileController(Controller):
                 actor=user_of(request),
             )
         except files.UploadError as exc:
-            flash(request, _(str(exc)), "error")
+            flash(request, str(exc), "error")
         else:
             flash(request, _("文件已上传。"))
         return see_other(back)

@@ -21,6 +21,7 @@ import anyio.to_thread
 from incubator.core import audit
 from incubator.core.auth import CurrentUser
 from incubator.core.db import write_transaction
+from incubator.core.i18n import _
 from incubator.core.tables import StoredFile
 
 
@@ -45,7 +46,7 @@ IMAGES = (JPEG, PNG)
 
 
 class UploadError(ValueError):
-    """The upload is refused; the message is shown to the user."""
+    """The upload is refused; the message (already translated) is shown to the user."""
 
 
 def detect_kind(data: bytes) -> FileKind | None:
@@ -120,13 +121,15 @@ async def store_upload(
     organization_id: int | None = None,
 ) -> dict:
     if not data:
-        raise UploadError("文件为空，请重新选择文件。")
+        raise UploadError(_("文件为空，请重新选择文件。"))
     if len(data) > max_bytes:
-        raise UploadError(f"文件过大：最大允许 {max_bytes // (1024 * 1024)} MB。")
+        raise UploadError(_("文件过大：最大允许 {mb} MB。").format(mb=max_bytes // (1024 * 1024)))
     kind = detect_kind(data)
     if kind is None or kind not in allowed:
         names = "、".join(k.code.upper() for k in allowed)
-        raise UploadError(f"不支持的文件类型：只接受 {names} 文件（按文件内容判断）。")
+        raise UploadError(
+            _("不支持的文件类型：只接受 {names} 文件（按文件内容判断）。").format(names=names)
+        )
 
     storage_name = secrets.token_hex(16) + kind.extension
     path = storage_path(uploads_dir, storage_name)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from incubator.core.i18n import _
+from incubator.core.i18n import _, text
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,7 @@ def empty(fields: Sequence[Field], initial: Mapping[str, Any] | None = None) -> 
 
 
 def _clean(f: Field, raw: str, form: Form) -> Any:
-    label = _(f.label)
+    label = text(f.label)
     if f.kind == "bool":
         return raw in ("1", "on", "true", "yes")
     if raw == "":

@@ -59,9 +59,28 @@ def pick_language(cookie_value: str | None, default: str) -> str:
     return cookie_value if cookie_value in LANGUAGES else default
 
 
+class Msgid(str):
+    """A literal message written in the code, marked with N_(): the only kind of label that
+    text() translates. Anything else (a name, a title, any value from the database or a request)
+    is data."""
+
+    __slots__ = ()
+
+
+# `_()` takes literal strings only (a test walks the code and the templates to keep it so).
 _ = gettext
 
 
-def N_(message: str) -> str:
-    """Marks a string for extraction; it is translated where it is shown."""
-    return message
+def N_(message: str) -> Msgid:
+    """Marks a literal for extraction; it is translated by text() where it is shown."""
+    return Msgid(message)
+
+
+def text(value: object) -> str:
+    """A label for display: translated when it is a literal marked with N_(), otherwise the value
+    itself as data (never looked up in the catalog, never formatted, never trusted as markup)."""
+    if value is None:
+        return ""
+    if isinstance(value, Msgid):
+        return gettext(value)
+    return str(value)

@@ -234,7 +234,11 @@ def jinja_environment(directory: Path, reload_templates: bool = False) -> Enviro
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    # Old-style callables: `_()` returns plain text that autoescape escapes like any other value
+    # (newstyle returns Markup and applies `%`, so a `%` or a tag in its argument would break out).
+    # `_()` takes literal strings only; labels that may be data go through text().
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=False)  # type: ignore[attr-defined]
+    env.globals["text"] = i18n.text
     env.filters["datetime"] = format_datetime
     env.filters["decimal"] = format_decimal
     env.globals["get_language"] = i18n.get_language

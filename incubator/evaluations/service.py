@@ -180,7 +180,7 @@ async def attach_scan(
                 organization_id=evaluation["organization"],
             )
         except files.UploadError as exc:
-            raise EvaluationError(_(str(exc))) from exc
+            raise EvaluationError(str(exc)) from exc
         await update_versioned(
             Evaluation, evaluation_id, evaluation["version"], {which: stored["id"]}
         )

@@ -19,7 +19,7 @@ from incubator.core.http import (
     settings_of,
     user_of,
 )
-from incubator.core.i18n import N_, _, local_today
+from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.roles import ADMIN, ALL_ROLES, APPLICANT, ASSESSOR, COMMUNITY, STAFF, allow
@@ -177,7 +177,7 @@ class EvaluationController(Controller):
         except EvaluationError as exc:
             flash(request, exc.message, "error")
         except StaleVersionError as exc:
-            flash(request, _(exc.message), "error")
+            flash(request, text(exc.message), "error")
         else:
             flash(request, _("扫描件已上传。"))
         return see_other(f"/evaluations/{evaluation_id}")
@@ -201,7 +201,7 @@ class EvaluationController(Controller):
         except EvaluationError as exc:
             flash(request, exc.message, "error")
         except StaleVersionError as exc:
-            flash(request, _(exc.message), "error")
+            flash(request, text(exc.message), "error")
         else:
             flash(request, _("已降级。证书和牌匾须在 {date} 前交回。").format(date=due))
         return see_other(back)

@@ -13,7 +13,7 @@ from incubator.applications.tables import Application
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction
 from incubator.core.http import int_or_none
-from incubator.core.i18n import LOCAL_TZ, N_, _
+from incubator.core.i18n import LOCAL_TZ, N_, _, text
 from incubator.core.scoping import where_all
 from incubator.organizations import rules
 from incubator.organizations.service import organization_scope
@@ -93,11 +93,11 @@ def sheet_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
     """The cells of each row, in HEADERS order, labels translated."""
     return [
         [
-            _(rules.stage_label(r["stage"])),
+            text(rules.stage_label(r["stage"])),
             r["name"],
             r["community_name"] or _("全街道"),
-            _(rules.label(rules.SERVICE_FIELDS, r["service_field"])),
-            _(rules.label(rules.TRACKS, r["incubation_track"])) if r["incubation_track"] else "",
+            text(rules.label(rules.SERVICE_FIELDS, r["service_field"])),
+            text(rules.label(rules.TRACKS, r["incubation_track"])) if r["incubation_track"] else "",
             r["stage_since"],
         ]
         for r in rows

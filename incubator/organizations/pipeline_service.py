@@ -22,7 +22,7 @@ from incubator.core import audit, files
 from incubator.core.auth import CurrentUser
 from incubator.core.dates import add_months
 from incubator.core.db import read_transaction, write_transaction
-from incubator.core.i18n import N_, _, local_today
+from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import update_versioned
 from incubator.core.scoping import where_all
 from incubator.notifications import service as notifications
@@ -153,7 +153,7 @@ async def transition(
                     organization_id=organization_id,
                 )
             except files.UploadError as exc:
-                raise PipelineError(_(str(exc))) from exc
+                raise PipelineError(str(exc)) from exc
             attachment_id = stored["id"]
         return await _move(
             actor, organization, version, code, reason, attachment_id, track, package
@@ -206,8 +206,12 @@ async def _move(
     await record_event(actor, organization_id, code, stage, target, reason, attachment_id)
     await notifications.notify_organization(
         organization_id,
-        _("{name}：{stage}").format(name=organization["name"], stage=_(rules.stage_label(target))),
-        "\n".join(part for part in (_(rules.STAGE_GUIDE.get(target, "")), reason.strip()) if part),
+        _("{name}：{stage}").format(
+            name=organization["name"], stage=text(rules.stage_label(target))
+        ),
+        "\n".join(
+            part for part in (text(rules.STAGE_GUIDE.get(target, "")), reason.strip()) if part
+        ),
         f"/organizations/{organization_id}",
     )
     await audit.record(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from incubator.core.i18n import N_, _
+from incubator.core.i18n import N_, _, text
 
 ORG_TYPES = (
     ("social_group", N_("社会团体")),
@@ -184,6 +184,10 @@ def stage_label(code: str | None) -> str:
     return dict(ALL_STATES).get(code or "", N_("未进入孵化"))
 
 
+def stage_text(code: str | None) -> str:
+    return text(stage_label(code))
+
+
 @dataclass(frozen=True)
 class Facts:
     """What the guards look at, gathered by the service."""
@@ -350,7 +354,7 @@ BY_CODE = {t.code: t for t in TRANSITIONS}
 def _check_error(check: str, facts: Facts) -> str | None:
     if check == "profile_complete" and facts.profile_missing:
         return _("申请资料不完整，缺少：{missing}").format(
-            missing=_("、").join(_(m) for m in facts.profile_missing)
+            missing=_("、").join(text(m) for m in facts.profile_missing)
         )
     if check == "application_ready" and not facts.application_ready:
         return _("申请表尚未填写完整或缺少必需的材料")
@@ -372,7 +376,7 @@ def _check_error(check: str, facts: Facts) -> str | None:
         return _("请选择服务包（至少一项服务）")
     if check == "agreement_ready" and facts.agreement_missing:
         return _("入驻协议尚未完成，缺少：{missing}").format(
-            missing=_("、").join(_(m) for m in facts.agreement_missing)
+            missing=_("、").join(text(m) for m in facts.agreement_missing)
         )
     if check == "midterm_reviewed" and facts.midterm_reviews < 1:
         return _("尚无提交的中期评估评分")
@@ -380,7 +384,7 @@ def _check_error(check: str, facts: Facts) -> str | None:
         return _("中期评估均分不合格，请选择限期整改或终止孵化")
     if check == "checklist_complete" and facts.checklist_missing:
         return _("出壳清单尚未完成：{missing}").format(
-            missing=_("、").join(_(m) for m in facts.checklist_missing)
+            missing=_("、").join(text(m) for m in facts.checklist_missing)
         )
     return None
 
@@ -391,15 +395,15 @@ def transition_error(stage: str | None, code: str, role: str, facts: Facts) -> s
     if transition is None:
         return _("未知的操作")
     if role not in transition.roles:
-        return _("您的角色不能执行“{action}”").format(action=_(transition.label))
+        return _("您的角色不能执行“{action}”").format(action=text(transition.label))
     if stage not in transition.sources:
         return _("“{action}”只能在{sources}阶段进行，当前为“{stage}”").format(
-            action=_(transition.label),
-            sources=_("、").join(f"“{_(stage_label(s))}”" for s in transition.sources),
-            stage=_(stage_label(stage)),
+            action=text(transition.label),
+            sources=_("、").join(f"“{text(stage_label(s))}”" for s in transition.sources),
+            stage=text(stage_label(stage)),
         )
     if transition.needs_reason and not facts.has_reason:
-        return _("请填写“{action}”的理由").format(action=_(transition.label))
+        return _("请填写“{action}”的理由").format(action=text(transition.label))
     if transition.needs_track and facts.track not in dict(TRACKS):
         return _("请选择孵化方式")
     if transition.needs_attachment and not facts.has_attachment:

@@ -26,7 +26,7 @@ from incubator.core.http import (
     settings_of,
     user_of,
 )
-from incubator.core.i18n import LOCAL_TZ, N_, _, local_today
+from incubator.core.i18n import LOCAL_TZ, N_, _, local_today, text
 from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.pagination import page_request, sort_request
@@ -117,8 +117,8 @@ class PipelineController(Controller):
         """Every organization the board counts (not only the cards it shows), same filters."""
         rows = await board_export.board_rows(user_of(request), _board_filters(request))
         body = workbook_bytes(
-            _(board_export.TITLE),
-            [_(h) for h in board_export.HEADERS],
+            text(board_export.TITLE),
+            [text(h) for h in board_export.HEADERS],
             board_export.sheet_rows(rows),
             widths=board_export.WIDTHS,
         )
@@ -126,7 +126,7 @@ class PipelineController(Controller):
         return Response(
             body,
             media_type=XLSX_MEDIA_TYPE,
-            headers=download_headers(f"{_(board_export.TITLE)}-{stamp}.xlsx"),
+            headers=download_headers(f"{text(board_export.TITLE)}-{stamp}.xlsx"),
         )
 
 
@@ -175,10 +175,10 @@ class OrganizationController(Controller):
                 [
                     r["name"],
                     r["credit_code"] or "",
-                    _(rules.label(rules.ORG_TYPES, r["org_type"])),
-                    _(rules.label(rules.REGISTRATION_STATUSES, r["registration_status"])),
+                    text(rules.label(rules.ORG_TYPES, r["org_type"])),
+                    text(rules.label(rules.REGISTRATION_STATUSES, r["registration_status"])),
                     r["registration_date"],
-                    _(rules.label(rules.SERVICE_FIELDS, r["service_field"])),
+                    text(rules.label(rules.SERVICE_FIELDS, r["service_field"])),
                     r["community_name"] or "",
                     r["legal_representative"],
                     r["contact_name"],
@@ -186,7 +186,7 @@ class OrganizationController(Controller):
                     r["members_count"],
                     r["staff_count"],
                     r["volunteers_count"],
-                    _(rules.label(rules.PARTY_ORG_FORMS, r["party_org_form"])),
+                    text(rules.label(rules.PARTY_ORG_FORMS, r["party_org_form"])),
                 ]
                 for r in rows
             ),
@@ -352,9 +352,9 @@ class OrganizationController(Controller):
         except PipelineError as exc:
             flash(request, exc.message, "error")
         except StaleVersionError as exc:
-            flash(request, _(exc.message), "error")
+            flash(request, text(exc.message), "error")
         else:
-            flash(request, _("已进入“{stage}”阶段。").format(stage=_(rules.stage_label(stage))))
+            flash(request, _("已进入“{stage}”阶段。").format(stage=text(rules.stage_label(stage))))
         return see_other(back)
 
     @post("/{organization_id:int}/notes", opt=allow(ADMIN, STAFF, ASSESSOR, COMMUNITY))
@@ -445,7 +445,7 @@ class OrganizationController(Controller):
             except OrganizationError as exc:
                 form.errors.update(exc.errors)
             except StaleVersionError as exc:
-                flash(request, _(exc.message), "error")
+                flash(request, text(exc.message), "error")
                 return see_other(f"/organizations/{organization_id}/edit")
             else:
                 flash(request, _("社会组织信息已保存。"))

@@ -10,7 +10,7 @@ from typing import Any
 from incubator.center import rules as center_rules
 from incubator.center import service as center
 from incubator.core.auth import CurrentUser
-from incubator.core.i18n import LOCAL_TZ, N_, _
+from incubator.core.i18n import LOCAL_TZ, N_, _, text
 from incubator.organizations import pipeline_service as pipeline
 from incubator.organizations import rules as organization_rules
 from incubator.organizations.service import get_organization
@@ -44,7 +44,7 @@ async def build(user: CurrentUser, organization_id: int, kind: str) -> str | Non
         "organization": organization,
         "issuer": await _issuer(),
         "printed_at": dt.datetime.now(LOCAL_TZ),
-        "track": _(
+        "track": text(
             organization_rules.label(organization_rules.TRACKS, organization["incubation_track"])
         )
         if organization["incubation_track"]
@@ -59,9 +59,9 @@ async def build(user: CurrentUser, organization_id: int, kind: str) -> str | Non
         return templates.render(
             "decision.html",
             decision=decision,
-            title=_(title),
+            title=text(title),
             package=[
-                _(services.get(c, c)) for c in organization["service_package"].split(",") if c
+                text(services.get(c, c)) for c in organization["service_package"].split(",") if c
             ],
             **context,
         )
@@ -73,7 +73,7 @@ async def build(user: CurrentUser, organization_id: int, kind: str) -> str | Non
         return templates.render(
             "agreement.html",
             agreement=agreement,
-            services=[_(services.get(c, c)) for c in agreement["service_codes"]],
+            services=[text(services.get(c, c)) for c in agreement["service_codes"]],
             zones=dict(center_rules.ZONES),
             **context,
         )

@@ -13,7 +13,7 @@ from incubator.activities import exports
 from incubator.activities import service as activities
 from incubator.core import files
 from incubator.core.auth import CurrentUser
-from incubator.core.i18n import _
+from incubator.core.i18n import _, text
 from incubator.core.tables import StoredFile
 from incubator.core.xlsx import csv_bytes
 from incubator.organizations import pipeline_service as pipeline
@@ -39,9 +39,9 @@ def timeline_csv(events: list[dict]) -> bytes:
             [
                 e["at"],
                 e["actor_name"],
-                _(labels.get(e["action"], e["action"])),
-                _(organization_rules.stage_label(e["from_stage"])) if e["from_stage"] else "",
-                _(organization_rules.stage_label(e["to_stage"])) if e["to_stage"] else "",
+                text(labels.get(e["action"], e["action"])),
+                text(organization_rules.stage_label(e["from_stage"])) if e["from_stage"] else "",
+                text(organization_rules.stage_label(e["to_stage"])) if e["to_stage"] else "",
                 e["reason"],
                 e["attachment_name"] or "",
             ]
@@ -89,7 +89,7 @@ async def build(
         path = files.storage_path(uploads_dir, stored["storage_name"])
         if path.exists():
             kind = document["label"]
-            label = safe_name(_(kind))
+            label = safe_name(text(kind))
             entries.append(
                 (f"{folder}/{index:02d}-{label}-{safe_name(document['name'])}", path.read_bytes())
             )

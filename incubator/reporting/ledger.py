@@ -13,7 +13,7 @@ from incubator.activities import rules as activity_rules
 from incubator.activities import service as activities
 from incubator.core import files
 from incubator.core.auth import CurrentUser
-from incubator.core.i18n import LOCAL_TZ, _, get_language
+from incubator.core.i18n import LOCAL_TZ, _, get_language, text
 from incubator.core.pagination import Sort
 from incubator.organizations.tables import Organization
 from incubator.regions.tables import Community, Street
@@ -98,11 +98,14 @@ async def heading(filters: dict[str, str]) -> dict[str, Any]:
         used.append((_("社区"), community))
     if filters.get("category") in dict(activity_rules.CATEGORIES):
         used.append(
-            (_("活动类别"), _(activity_rules.label(activity_rules.CATEGORIES, filters["category"])))
+            (
+                _("活动类别"),
+                text(activity_rules.label(activity_rules.CATEGORIES, filters["category"])),
+            )
         )
     if filters.get("status") in dict(activity_rules.STATUSES):
         used.append(
-            (_("状态"), _(activity_rules.label(activity_rules.STATUSES, filters["status"])))
+            (_("状态"), text(activity_rules.label(activity_rules.STATUSES, filters["status"])))
         )
     if filters.get("highlight") == "1":
         used.append((_("亮点活动"), _("是")))
@@ -114,7 +117,7 @@ async def heading(filters: dict[str, str]) -> dict[str, Any]:
 def printable_row(row: dict) -> dict[str, Any]:
     """A ledger row as the template prints it: every cell already in words."""
     served = "、".join(
-        _(activity_rules.label(activity_rules.SERVED_GROUPS, code))
+        text(activity_rules.label(activity_rules.SERVED_GROUPS, code))
         for code in (row["served_groups"] or "").split(",")
         if code
     )
@@ -124,7 +127,7 @@ def printable_row(row: dict) -> dict[str, Any]:
         "ledger_no": row["ledger_no"],
         "held_on": str(row["held_on"]),
         "title": row["title"],
-        "category": _(activity_rules.label(activity_rules.CATEGORIES, row["category"])),
+        "category": text(activity_rules.label(activity_rules.CATEGORIES, row["category"])),
         "organizer": organizer,
         "place": row["place"] or "",
         "served": served,
@@ -132,7 +135,7 @@ def printable_row(row: dict) -> dict[str, Any]:
         "participants": row["participants"],
         "beneficiaries": row["beneficiaries"],
         "volunteers": row["volunteers"],
-        "status": _(activity_rules.label(activity_rules.STATUSES, row["status"])),
+        "status": text(activity_rules.label(activity_rules.STATUSES, row["status"])),
         "reviewer": row["reviewer_name"] or "",
     }
 

@@ -16,7 +16,7 @@ from incubator.activities import rules as activity_rules
 from incubator.activities import service as activities
 from incubator.core import files
 from incubator.core.auth import CurrentUser
-from incubator.core.i18n import LOCAL_TZ, _
+from incubator.core.i18n import LOCAL_TZ, _, text
 from incubator.core.pagination import PageRequest, Sort
 from incubator.core.xlsx import SheetData, workbook_of
 from incubator.evaluations import service as evaluations
@@ -56,7 +56,7 @@ def _pages(highlights: list[dict]) -> int:
 
 def month_series(groups: list[dict], year: int) -> list[tuple[str, float]]:
     counts = {g["key"]: g["totals"].count for g in groups}
-    return [(f"{m}月", counts.get(f"{year}-{m:02d}", 0)) for m in range(1, 13)]
+    return [(_("{m}月").format(m=m), counts.get(f"{year}-{m:02d}", 0)) for m in range(1, 13)]
 
 
 async def latest_year(user: CurrentUser, filters: dict[str, str]) -> int:
@@ -236,7 +236,7 @@ def workbook(data: dict[str, Any]) -> bytes:
             SheetData(
                 _("孵化流程概况"),
                 [_("阶段"), _("社会组织数")],
-                [(_(label), count) for label, count in board],
+                [(text(label), count) for label, count in board],
                 (14, 12),
             )
         )
@@ -246,7 +246,11 @@ def workbook(data: dict[str, Any]) -> bytes:
                 _("孵化历程"),
                 [_("日期"), _("阶段"), _("说明")],
                 [
-                    (e["at"], _(organization_rules.stage_label(e["to_stage"])), e["reason"] or "")
+                    (
+                        e["at"],
+                        text(organization_rules.stage_label(e["to_stage"])),
+                        e["reason"] or "",
+                    )
                     for e in data["stages"]
                 ],
                 (20, 12, 40),
@@ -281,7 +285,7 @@ def workbook(data: dict[str, Any]) -> bytes:
                     a["ledger_no"],
                     a["held_on"],
                     a["title"],
-                    _(categories.get(a["category"], a["category"])),
+                    text(categories.get(a["category"], a["category"])),
                     a["place"],
                     a["organization_name"] or a["community_name"] or "",
                     a["participants"],

@@ -25,7 +25,7 @@ from incubator.core.http import (
     settings_of,
     user_of,
 )
-from incubator.core.i18n import N_, _, local_today
+from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.nav import NavItem
 from incubator.core.pagination import sort_request
 from incubator.core.roles import ADMIN, ALL_ROLES, ASSESSOR, STAFF, allow
@@ -274,7 +274,7 @@ class ReportJobController(Controller):
             "status": job["status"],
             "running": job["status"] in jobs.RUNNING,
             "fields": {
-                "label": _(JOB_STATUSES.get(job["status"], job["status"])),
+                "label": text(JOB_STATUSES.get(job["status"], job["status"])),
                 "rows_done": job["rows_done"],
                 "rows": job["rows"],
                 "pages_done": job["pages_done"],

@@ -13,7 +13,7 @@ from typing import Any
 from incubator.accounts.tables import User
 from incubator.core.auth import CurrentUser
 from incubator.core.db import lock_rows, read_transaction, write_transaction
-from incubator.core.i18n import _
+from incubator.core.i18n import _, text
 from incubator.core.scoping import where_all
 from incubator.organizations import rules as org_rules
 from incubator.organizations.service import get_organization, organization_scope
@@ -117,8 +117,8 @@ async def _assign_one(
         raise ReviewError(
             _("“{name}”已不在“{stage}”阶段（现为“{current}”）").format(
                 name=name,
-                stage=_(org_rules.stage_label(stage)),
-                current=_(org_rules.stage_label(current)),
+                stage=text(org_rules.stage_label(stage)),
+                current=text(org_rules.stage_label(current)),
             )
         )
     if current not in STAGE_REVIEWS:
@@ -133,7 +133,7 @@ async def _assign_one(
             await workitems.create_item(
                 actor,
                 kind=kind,
-                title=_("{name}：{review}").format(name=name, review=_(_kind_label(kind))),
+                title=_("{name}：{review}").format(name=name, review=text(_kind_label(kind))),
                 due_date=due_date,
                 owner_id=assessor_id,
                 subject=(SUBJECT, organization["id"]),

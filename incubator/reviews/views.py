@@ -10,7 +10,7 @@ from litestar.response import Redirect, Template
 from incubator.core.flash import flash
 from incubator.core.forms import Field, Form, bind, empty
 from incubator.core.http import form_data, form_list, int_or_none, see_other, user_of
-from incubator.core.i18n import N_, _
+from incubator.core.i18n import N_, _, text
 from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.roles import ADMIN, ASSESSOR, STAFF, allow
@@ -158,7 +158,7 @@ class ReviewController(Controller):
         except ReviewError as exc:
             flash(request, exc.message, "error")
         except StaleVersionError as exc:
-            flash(request, _(exc.message), "error")
+            flash(request, text(exc.message), "error")
         else:
             flash(request, _("已申请回避，中心将另行安排评审。"))
         return see_other(f"/reviews/{item_id}")

@@ -10,7 +10,7 @@ from litestar.response import Redirect
 
 from incubator.core.flash import flash
 from incubator.core.http import int_or_none, see_other
-from incubator.core.i18n import _
+from incubator.core.i18n import _, text
 from incubator.core.locking import StaleVersionError
 from incubator.scoring.forms import sheet_inputs, sheet_points
 
@@ -42,7 +42,7 @@ async def save_posted_sheet(
         except refused as exc:
             errors = exc.errors or [exc.message]  # type: ignore[attr-defined]
         except StaleVersionError as exc:
-            flash(request, _(exc.message), "error")
+            flash(request, text(exc.message), "error")
             return see_other(back)
         else:
             message = _("评分已提交，总分 {total}。") if submit else _("已暂存，当前总分 {total}。")

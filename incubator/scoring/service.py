@@ -11,7 +11,7 @@ import asyncpg
 from incubator.core import audit
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
-from incubator.core.i18n import N_, _
+from incubator.core.i18n import N_, _, text
 from incubator.core.locking import update_versioned
 from incubator.scoring import rules
 from incubator.scoring.rules import BandSpec, IndicatorSpec
@@ -53,7 +53,7 @@ async def save_version(
         return await _insert_version(actor, code, name, description, indicators, bands, based_on)
     except (sqlite3.IntegrityError, asyncpg.exceptions.UniqueViolationError) as exc:
         # A simultaneous save took the same version number.
-        raise ScoringError(_(STALE_RUBRIC)) from exc
+        raise ScoringError(text(STALE_RUBRIC)) from exc
 
 
 async def _insert_version(
@@ -73,7 +73,7 @@ async def _insert_version(
             .first()
         )
         if based_on is not None and (latest is None or latest["id"] != based_on):
-            raise ScoringError(_(STALE_RUBRIC))
+            raise ScoringError(text(STALE_RUBRIC))
         number = latest["number"] + 1 if latest else 1
         await Rubric.update({Rubric.is_current: False}).where(Rubric.code == code)
         inserted = await Rubric.insert(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from incubator.core.i18n import N_, _
+from incubator.core.i18n import N_, _, text
 
 DUE_SOON_DAYS = 7
 # Who may move an item, unless its kind says otherwise for a target status.
@@ -73,14 +73,14 @@ def move_error(kind_code: str, current: str, target: str, role: str = "admin") -
     if target not in dict(k.statuses):
         return _("未知的状态")
     if not k.is_open(current):
-        return _("该事项已是“{status}”状态，不能再变更").format(status=_(k.label_of(current)))
+        return _("该事项已是“{status}”状态，不能再变更").format(status=text(k.label_of(current)))
     if target not in k.moves[current]:
-        allowed = "、".join(_(k.label_of(s)) for s in k.statuses_from(current))
+        allowed = "、".join(text(k.label_of(s)) for s in k.statuses_from(current))
         return _("不能从“{current}”变为“{target}”，可选：{allowed}").format(
-            current=_(k.label_of(current)), target=_(k.label_of(target)), allowed=allowed
+            current=text(k.label_of(current)), target=text(k.label_of(target)), allowed=allowed
         )
     if not k.may_move_into(target, role):
-        return _("您的角色不能把该事项改为“{target}”").format(target=_(k.label_of(target)))
+        return _("您的角色不能把该事项改为“{target}”").format(target=text(k.label_of(target)))
     return None
 
 

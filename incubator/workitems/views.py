@@ -9,7 +9,7 @@ from litestar.response import Redirect, Template
 from incubator.core import forms as formlib
 from incubator.core.flash import flash
 from incubator.core.http import form_data, found, see_other, user_of
-from incubator.core.i18n import N_, _, local_today
+from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.pagination import page_request
@@ -148,7 +148,7 @@ class WorkItemController(Controller):
             except WorkItemError as exc:
                 form.add_error("to_status", exc.message)
             except StaleVersionError as exc:
-                flash(request, _(exc.message), "error")
+                flash(request, text(exc.message), "error")
                 return see_other(f"/work/{item_id}")
             else:
                 flash(request, _("状态已更新。"))
@@ -170,7 +170,7 @@ class WorkItemController(Controller):
             except WorkItemError as exc:
                 form.add_error("owner_id", exc.message)
             except StaleVersionError as exc:
-                flash(request, _(exc.message), "error")
+                flash(request, text(exc.message), "error")
                 return see_other(f"/work/{item_id}")
             else:
                 flash(request, _("负责人和期限已更新。"))
