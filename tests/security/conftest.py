@@ -51,6 +51,8 @@ PERSONAS = {
 FILE_BODIES = {"png": png(), "pdf": AGREEMENT_PDF}  # what a form that takes a file carries
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
+TOKEN_RE = re.compile(r'id="new-token">(inc_[A-Za-z0-9_\-]+)<')  # shown once, on the profile
+
 CHECKED: list[int] = [0]  # (route, persona) cases run in this session, for the summary
 
 
@@ -92,6 +94,20 @@ class World:
         match = CSRF_RE.search(page.text)
         assert match, f"no CSRF token for {persona}"
         return Session(httpx.Cookies(self.client.cookies), match.group(1))
+
+    def new_token(self, persona: str) -> tuple[str, int]:
+        """(token, id) of a new API token of the persona's, made as a user makes one."""
+        from incubator.accounts.tables import ApiToken
+
+        session = self.use(persona)
+        response = self.client.post(
+            "/profile/tokens", data={"name": "安全测试", "_csrf_token": session.token}
+        )
+        self.forget()
+        match = TOKEN_RE.search(response.text)
+        assert match, response.text[:500]
+        query = ApiToken.select(ApiToken.id).order_by(ApiToken.id, ascending=False).first()
+        return match.group(1), self.client.blocking_portal.call(query.run)["id"]
 
     def send(self, row, *, full: bool, token: str | None):
         """The row's request as the current persona: the row's complete form (and file) when
@@ -270,8 +286,6 @@ async def _seed(uploads_dir: Path) -> dict[str, int]:
         )
     ).returning(RecruitmentRound.id)
     desk = await Desk.select(Desk.id, Desk.room).first()
-    await accounts.create_token(app_x, "青鸟的令牌")
-    token = (await accounts.list_tokens(app_x))[0]["id"]
     return {
         "org_x": org_x,
         "org_y": org_y,
@@ -285,7 +299,6 @@ async def _seed(uploads_dir: Path) -> dict[str, int]:
         "file_x": stored["id"],
         "report_job_x": report[0]["id"],
         "import_job_a": imported[0]["id"],
-        "token_x": token,
         "user_x": app_x.id,
         "round": round_[0]["id"],
         "room": desk["room"],
@@ -305,6 +318,7 @@ def world(request, templates, tmp_path_factory) -> Iterator[World]:
         world = World(settings, client, ids)
         for persona in PERSONAS:
             world.sessions[persona] = world.sign_in(persona)
+        world.ids["token_x"] = world.new_token("appX")[1]
         yield world
         world.close()
     template.drop(url)
