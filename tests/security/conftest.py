@@ -17,9 +17,11 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+from litestar import post
 from litestar.testing import TestClient
 
 from incubator.app import create_app
+from incubator.core.roles import ALL_ROLES, allow
 from incubator.demo_pipeline import AGREEMENT_PDF
 from incubator.settings import Settings, load_settings
 from tests.conftest import TEST_HOST, make_settings
@@ -306,13 +308,24 @@ async def _seed(uploads_dir: Path) -> dict[str, int]:
     }
 
 
+PROBE = "/api/v1/probe"
+
+
+@post(PROBE, opt=allow(*ALL_ROLES), sync_to_thread=False)
+def api_probe() -> dict:
+    """A test-only API write (the app has none yet) for the check that API writes need a token;
+    one app per process (Piccolo's engine is global), so the shared app carries it."""
+    return {"written": True}
+
+
 @pytest.fixture(scope="package", params=backends())
 def world(request, templates, tmp_path_factory) -> Iterator[World]:
     template = templates(request.param)
     directory = tmp_path_factory.mktemp("security")
     url = template.new_database(directory)
     settings = make_settings(directory, url)
-    with TestClient(create_app(settings), base_url=f"http://{TEST_HOST}") as client:
+    app = create_app(settings, extra_routes=[api_probe])
+    with TestClient(app, base_url=f"http://{TEST_HOST}") as client:
         client.follow_redirects = False
         ids = client.blocking_portal.call(_seed, settings.uploads_dir)
         world = World(settings, client, ids)

@@ -18,10 +18,14 @@ Outcomes:
     hidden  404
     bad     400-422: allowed, but the request is incomplete; nothing changes
 
-Writes: personas expected to be refused (login, denied, hidden) post FORMS' complete, valid form,
-so a missing check would let it through; the others post an empty form (with the CSRF token),
-which is "bad" or a refusal redirect ("ok"), not a change of the shared data. Every refused or
-bad case asserts that the database did not change.
+Writes: personas expected to be refused (login, denied, hidden), and those a row names in `full`,
+post FORMS' complete, valid form (with a file where FILES says), so a missing check would let it
+through; the others post an empty form (with the CSRF token), which is "bad" or a refusal
+redirect ("ok"), not a change of the shared data.
+
+Every GET and every refused or bad case asserts that the database did not change (a report asked
+for by GET may log its job); a refusal shows neither X's nor Y's name to anyone else, and a 403
+page says 没有权限. Rows are tried in order, persona by persona, on one database per backend.
 """
 
 from __future__ import annotations

@@ -9,12 +9,9 @@ the complete form of tests/security/route_matrix.py by a persona who may use it.
 from __future__ import annotations
 
 import pytest
-from litestar import post
-from litestar.testing import TestClient
 
-from incubator.core.roles import ALL_ROLES, allow
 from tests.security import route_matrix as m
-from tests.security.conftest import CHECKED, PERSONAS, UNSAFE, app_routes, fill
+from tests.security.conftest import CHECKED, PERSONAS, PROBE, UNSAFE, app_routes, fill
 
 # Who posts: the first of these whom the matrix allows the route.
 POSTERS = ("admin", "asr", "comA", "appX", "anon")
@@ -29,7 +26,9 @@ def unsafe_routes(directory) -> list[tuple[str, str]]:
 
 
 def first_row(method: str, path: str) -> m.Row:
-    return next(r for r in m.MATRIX if (r.method, r.path) == (method, path))
+    row = next((r for r in m.MATRIX if (r.method, r.path) == (method, path)), None)
+    assert row is not None, f"{method} {path} has no row in route_matrix.py"
+    return row
 
 
 def forged(token: str) -> str:
@@ -41,57 +40,43 @@ def forged(token: str) -> str:
 def test_every_state_changing_route_refuses_a_form_without_its_sessions_token(world, tmp_path, how):
     routes = [r for r in unsafe_routes(tmp_path) if not r[1].startswith("/api/")]
     assert len(routes) > 40  # sanity: the app's forms are all here
-    refused = []
+    accepted = []
     for method, path in routes:
         row = first_row(method, path)
-        persona = poster(row)
-        session = world.use(persona)
-        other = world.sessions["appY" if persona != "appY" else "appX"]
+        session = world.use(persona := poster(row))
+        other = world.sessions["appY"]  # never a poster
         token = {"missing": None, "wrong": forged(session.token)}.get(how, other.token)
         before = world.before()
         response = world.send(row, full=True, token=token)
         after = world.fingerprint()
         CHECKED[0] += 1
         if response.status_code != 403 or after != before:
-            refused.append((method, path, persona, response.status_code, after == before))
+            accepted.append((method, path, persona, response.status_code, after == before))
         # Not even a session: a refused sign-in starts none.
         assert "incubator_session" not in response.headers.get("set-cookie", ""), path
-    assert refused == [], "answered (method, path, persona, status, unchanged)"
+    assert accepted == [], "answered (method, path, persona, status, unchanged)"
 
 
 def test_the_api_refuses_writes_authenticated_by_a_session_cookie(world, tmp_path):
     """The API takes writes only with a bearer token: a signed-in browser's cookie (with a good
-    CSRF token too) is not enough. Tried on every API write route of the app and on a probe
-    route added for the test (the app has no API write yet), with the same database."""
-    from incubator.app import create_app
-
-    @post("/api/v1/probe", opt=allow(*ALL_ROLES), sync_to_thread=False)
-    def probe() -> dict:
-        return {"written": True}
-
-    routes = [
-        (method, path) for method, path in unsafe_routes(tmp_path) if path.startswith("/api/")
-    ]
-    routes += [(method, "/api/v1/probe") for method in ("POST",)]
-    app = create_app(world.settings, extra_routes=[probe])
-    with TestClient(app, base_url=str(world.client.base_url)) as client:
-        client.follow_redirects = False
-        for persona in PERSONAS:
-            session = world.sessions[persona]
-            client.cookies.clear()
-            client.cookies.update(session.cookies)
-            for method, path in routes:
-                before = world.before()
-                response = client.request(
-                    method, fill(path, m.PARAMS, world.ids), data={"_csrf_token": session.token}
-                )
-                CHECKED[0] += 1
-                assert response.status_code == 403, (persona, method, path)
-                assert response.json()["message"]
-                assert world.fingerprint() == before, (persona, method, path)
-        # The probe itself works: with a bearer token, the same write goes through.
-        token = world.new_token("staff")[0]
-        client.cookies.clear()
-        answer = client.post("/api/v1/probe", headers={"Authorization": f"Bearer {token}"})
-        assert answer.status_code == 201, answer.text
-        world.forget()
+    CSRF token too) is not enough. Tried on every API write route of the app and on the
+    test-only probe route of the shared app (the app has no API write yet)."""
+    routes = [(method, path) for method, path in unsafe_routes(tmp_path) if path[:5] == "/api/"]
+    routes.append(("POST", PROBE))
+    for persona in PERSONAS:
+        session = world.use(persona)
+        for method, path in routes:
+            before = world.before()
+            response = world.client.request(
+                method, fill(path, m.PARAMS, world.ids), data={"_csrf_token": session.token}
+            )
+            CHECKED[0] += 1
+            assert response.status_code == 403, (persona, method, path)
+            assert response.json()["message"]
+            assert world.fingerprint() == before, (persona, method, path)
+    # The probe itself works: with a bearer token (and no cookie), the same write goes through.
+    token = world.new_token("staff")[0]
+    world.client.cookies.clear()
+    answer = world.client.post(PROBE, headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 201, answer.text
+    world.forget()
