@@ -200,6 +200,7 @@ async def _seed(uploads_dir: Path) -> dict[str, int]:
     from incubator.core.files import store_upload
     from incubator.demo_evaluations import seed_evaluations_demo
     from incubator.demo_pipeline import person, seed_pipeline_demo
+    from incubator.evaluations import service as evaluations
     from incubator.evaluations.tables import Evaluation
     from incubator.organizations.service import organization_id_by_name
     from incubator.reporting.tables import ReportJob
@@ -261,9 +262,14 @@ async def _seed(uploads_dir: Path) -> dict[str, int]:
         organization_id=org_x,
         community_id=com_a.community_id,
     )
+    # Y's oldest evaluation, which the demo assigns to nobody: asr scores it, asr2 may not.
     evaluation = (
-        await Evaluation.select(Evaluation.id).where(Evaluation.organization == org_y).first()
+        await Evaluation.select(Evaluation.id)
+        .where(Evaluation.organization == org_y)
+        .order_by(Evaluation.evaluated_on)
+        .first()
     )
+    await evaluations.assign_assessors(staff, evaluation["id"], [assessor.id], None)
     stored = await store_upload(
         uploads_dir=uploads_dir,
         max_bytes=10_000_000,
