@@ -59,6 +59,10 @@ class Settings:
     report_memory_mb: int = 1536
     # Up to this many pages a report renders while the user waits (about a second); more: a job.
     report_inline_pages: int = 6
+    # A ledger report of more rows is refused (narrow the filters); at most this many of one
+    # user's reports queued or rendering at once.
+    report_max_rows: int = 100_000
+    report_max_jobs: int = 3
 
     @property
     def production(self) -> bool:
@@ -190,6 +194,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         report_timeout_seconds=_int(env, "INCUBATOR_REPORT_TIMEOUT", 120, 1, 3600),
         report_memory_mb=_int(env, "INCUBATOR_REPORT_MEMORY_MB", 1536, 128, 65536),
         report_inline_pages=_int(env, "INCUBATOR_REPORT_INLINE_PAGES", 6, 0, 10000),
+        report_max_rows=_int(env, "INCUBATOR_REPORT_MAX_ROWS", 100_000, 1, 10_000_000),
+        report_max_jobs=_int(env, "INCUBATOR_REPORT_MAX_JOBS", 3, 1, 100),
         **_smtp(env),
     )
 
