@@ -1,0 +1,42 @@
+"""Lists, exports and the API show nothing of another scope: what the route matrix, which looks
+at one record at a time, does not see."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from tests.security.conftest import ORG_X
+
+ACTIVITY_X = "青鸟敬老探访"  # X's activity (conftest)
+
+
+@pytest.mark.parametrize("persona", ["comB", "appY"])
+def test_another_scopes_organization_and_activity_are_in_no_list_export_or_api_answer(
+    world, persona
+):
+    world.use(persona)
+    get = world.client.get
+    assert ORG_X not in get("/organizations").text
+    sheet = load_workbook(io.BytesIO(get("/organizations/export.xlsx").content)).active
+    assert ORG_X not in {row[0] for row in sheet.iter_rows(values_only=True)}
+    assert ORG_X not in str(get("/api/v1/organizations").json())
+    for path in ("/activities", "/activities/export.csv", "/api/v1/activities"):
+        response = get(path)
+        assert response.status_code == 200, path
+        assert ACTIVITY_X not in response.text, path
+    # The lists are not empty: the owner sees both.
+    world.use("appX")
+    assert ORG_X in get("/organizations").text
+    assert ACTIVITY_X in get("/activities").text
+    world.forget()
+
+
+def test_a_community_officer_lists_only_their_own_community(world):
+    world.use("comA")
+    page = world.client.get("/communities").text
+    assert "祥龙社区" in page
+    assert "腾龙社区" not in page
+    world.forget()
