@@ -330,6 +330,9 @@ async def _organizer(user: CurrentUser, data: dict) -> tuple[int | None, int | N
     organization_id = data.get("organization_id")
     community_id = data.get("community_id")
     if user.role == "applicant":
+        if organization_id not in (None, user.organization_id):
+            # Another organization's id is refused like an unknown one, not replaced.
+            raise ActivityError(_("社会组织不存在"), {"organization_id": _("社会组织不存在")})
         organization_id = user.organization_id
         if organization_id is None:
             raise ActivityError(_("您的账号没有关联社会组织"))

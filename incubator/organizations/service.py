@@ -159,7 +159,10 @@ async def check(user: CurrentUser, data: dict, organization_id: int | None) -> d
     if data.get("contact_phone") and (error := phone_error(data["contact_phone"])):
         errors["contact_phone"] = error
     if user.role == "community":
-        # A community officer registers organizations of their own community only.
+        # A community officer registers organizations of their own community only: another
+        # community is refused, not replaced.
+        if data.get("community_id") not in (None, user.community_id):
+            errors["community_id"] = _("只能登记本社区的社会组织")
         data["community_id"] = user.community_id
     errors.update(await _community_errors(data))
     others = Organization.id != (organization_id or -1)
