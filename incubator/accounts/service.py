@@ -25,6 +25,7 @@ from incubator.core.i18n import N_, _, text
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, Sort, paginate
 from incubator.core.passwords import hash_password, verify_password
+from incubator.core.scoping import NotVisible
 from incubator.organizations.service import organization_choices
 from incubator.organizations.tables import Organization
 from incubator.regions.service import community_options
@@ -310,6 +311,10 @@ async def list_tokens(user: CurrentUser) -> list[dict]:
 
 async def revoke_token(user: CurrentUser, token_id: int) -> None:
     async with write_transaction():
+        if not await ApiToken.exists().where(
+            (ApiToken.id == token_id) & (ApiToken.user == user.id)
+        ):
+            raise NotVisible()  # someone else's token answers like a missing one
         done = (
             await ApiToken.update({ApiToken.revoked_at: _now()})
             .where(

@@ -13,7 +13,12 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import MediaType, Request, Response
 from litestar.enums import ScopeType
-from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import (
+    HTTPException,
+    NotAuthorizedException,
+    NotFoundException,
+    PermissionDeniedException,
+)
 from litestar.middleware import ASGIMiddleware
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
@@ -26,6 +31,7 @@ from incubator.core.i18n import LOCAL_TZ, N_
 from incubator.core.nav import visible_nav
 from incubator.core.pagination import query_string
 from incubator.core.roles import ROLE_LABELS
+from incubator.core.scoping import NotVisible
 from incubator.settings import Settings
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
@@ -354,8 +360,13 @@ def error_response(request: Request, exc: Exception) -> Response:
     )
 
 
+def not_visible_response(request: Request, exc: Exception) -> Response:
+    return error_response(request, NotFoundException())
+
+
 def exception_handlers() -> dict:
     return {
+        NotVisible: not_visible_response,
         HTTPException: error_response,
         PermissionDeniedException: error_response,
         Exception: error_response,

@@ -395,22 +395,9 @@ FILES = {
 # issue 10 are expected to fail (xfail, strict) until the integrator merges that branch and removes
 # them from here; the "open:" ones are findings of this matrix that no branch fixes yet.
 _FOREIGN_KEY = "fixed on branch sec-api: a foreign key of another scope is refused, not replaced"
-_REDIRECT = "open: another scope's record is refused by a flash and a 303, not 403/404"
 KNOWN_OPEN: dict[tuple[str, str], str] = {
     ("POST /organizations/new", "comB"): _FOREIGN_KEY,
     ("POST /activities/new", "appY"): _FOREIGN_KEY,
     ("POST /activities/new [foreign organization]", "comA"): _FOREIGN_KEY,
     ("POST /activities/{activity_id:int}/edit [foreign organization]", "comA"): _FOREIGN_KEY,
-    ("POST " + ORG + "/notes", "comB"): _REDIRECT,
-    ("POST " + ORG + "/transition", "comB"): _REDIRECT,
-    ("POST " + ORG + "/transition", "appY"): _REDIRECT,
-    ("POST /reviews/{item_id:int}/recuse", "asr2"): _REDIRECT,
-    ("POST /activities/{activity_id:int}/move", "comB"): _REDIRECT,
-    ("POST /activities/{activity_id:int}/move", "appY"): _REDIRECT,
-    ("POST /activities/{activity_id:int}/files", "comB"): _REDIRECT,
-    ("POST /activities/{activity_id:int}/files", "appY"): _REDIRECT,
-    **{
-        ("POST /profile/tokens/{token_id:int}/revoke", persona): _REDIRECT
-        for persona in ("admin", "staff", "asr", "asr2", "comA", "comB", "appY")
-    },
 }
