@@ -25,6 +25,7 @@ from incubator.core.i18n import N_, _, text
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, Sort, paginate
 from incubator.core.passwords import hash_password, verify_password
+from incubator.core.scoping import NotVisible
 from incubator.organizations.service import organization_choices
 from incubator.organizations.tables import Organization
 from incubator.regions.service import community_options
@@ -206,17 +207,19 @@ async def claim_registration(client_ip: str, max_per_address: int) -> None:
 async def purge_old_attempts(login_window: dt.timedelta) -> int:
     """Sign-in and registration tries older than their throttle window count for nothing."""
     now = _now()
-    async with write_transaction():
-        logins = (
-            await LoginAttempt.delete()
-            .where(LoginAttempt.at <= now - login_window)
-            .returning(LoginAttempt.id)
-        )
-        registrations = (
-            await RegistrationAttempt.delete()
-            .where(RegistrationAttempt.at <= now - REGISTER_WINDOW)
-            .returning(RegistrationAttempt.id)
-        )
+    # Two single statements, no transaction: housekeeping is cancelled at shutdown, and a task
+    # cancelled inside a transaction can leave its connection open (until transactions are made
+    # safe to cancel, background work writes this way, like report jobs).
+    logins = (
+        await LoginAttempt.delete()
+        .where(LoginAttempt.at <= now - login_window)
+        .returning(LoginAttempt.id)
+    )
+    registrations = (
+        await RegistrationAttempt.delete()
+        .where(RegistrationAttempt.at <= now - REGISTER_WINDOW)
+        .returning(RegistrationAttempt.id)
+    )
     return len(logins) + len(registrations)
 
 
@@ -310,6 +313,10 @@ async def list_tokens(user: CurrentUser) -> list[dict]:
 
 async def revoke_token(user: CurrentUser, token_id: int) -> None:
     async with write_transaction():
+        if not await ApiToken.exists().where(
+            (ApiToken.id == token_id) & (ApiToken.user == user.id)
+        ):
+            raise NotVisible()  # someone else's token answers like a missing one
         done = (
             await ApiToken.update({ApiToken.revoked_at: _now()})
             .where(

@@ -23,7 +23,7 @@ from incubator.core.db import read_transaction, write_transaction
 from incubator.core.i18n import LOCAL_TZ, N_, _, local_today, text
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, Sort
-from incubator.core.scoping import row_id, scope_filter, where_all
+from incubator.core.scoping import NotVisible, row_id, scope_filter, where_all
 from incubator.organizations.service import organization_scope
 from incubator.organizations.tables import Organization
 from incubator.regions.tables import Community, Grid, Street
@@ -445,7 +445,7 @@ async def update_activity(actor: CurrentUser, activity_id: int, version: int, da
     async with write_transaction():
         current = await get_activity(actor, activity_id)
         if current is None:
-            raise ActivityError(_("记录不存在"))
+            raise NotVisible()
         if current["status"] not in rules.EDITABLE and actor.role not in rules.STAFF_ROLES:
             raise ActivityError(_("已提交的记录不能修改；如需修改请联系中心退回"))
         if current["status"] == "verified":
@@ -473,7 +473,7 @@ async def move(actor: CurrentUser, activity_id: int, version: int, code: str, re
     async with write_transaction():
         current = await get_activity(actor, activity_id)
         if current is None:
-            raise ActivityError(_("记录不存在"))
+            raise NotVisible()
         if error := rules.move_error(current["status"], code, actor.role, reason):
             raise ActivityError(error)
         target = rules.MOVE_BY_CODE[code].target
@@ -498,7 +498,7 @@ async def set_highlight(actor: CurrentUser, activity_id: int, version: int, on: 
     async with write_transaction():
         current = await get_activity(actor, activity_id)
         if current is None:
-            raise ActivityError(_("记录不存在"))
+            raise NotVisible()
         await update_versioned(Activity, activity_id, version, {"is_highlight": on})
         await audit.record(actor, "activity", activity_id, "highlight", after={"on": on})
 
@@ -522,7 +522,7 @@ async def attach(
     async with files.discard_on_failure(), write_transaction():
         current = await get_activity(actor, activity_id)
         if current is None:
-            raise ActivityError(_("记录不存在"))
+            raise NotVisible()
         if current["status"] == "verified" and actor.role not in rules.STAFF_ROLES:
             raise ActivityError(_("已核实的记录不能再添加附件"))
         if current["status"] == "submitted" and actor.role not in rules.STAFF_ROLES:

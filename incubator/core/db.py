@@ -7,6 +7,8 @@ the CLI and each test can use their own database without import-time side effect
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,8 @@ from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
+
+log = logging.getLogger("incubator")
 
 # Make Piccolo's own machinery (migrations) read our config module, wherever the process started.
 os.environ.setdefault("PICCOLO_CONF", "incubator.piccolo_conf")
@@ -170,10 +174,21 @@ async def open_pool(engine: Engine, size: int) -> None:
         await engine.start_connection_pool(min_size=1, max_size=size)
 
 
+POOL_CLOSE_SECONDS = 10
+
+
 async def close_pool(engine: Engine) -> None:
     if isinstance(engine, PostgresEngine):
         if engine.pool is not None:
-            await engine.close_connection_pool()
+            # asyncpg waits for every connection to come back; one leaked by a cancelled task
+            # never does, so after a grace period the rest are closed by force: stopping the
+            # app must never hang.
+            try:
+                await asyncio.wait_for(engine.pool.close(), POOL_CLOSE_SECONDS)
+            except TimeoutError:
+                log.warning("database pool did not close in %ss: terminated", POOL_CLOSE_SECONDS)
+                engine.pool.terminate()
+            engine.pool = None
     elif isinstance(engine, PooledSQLiteEngine):
         await engine.close_idle()
 

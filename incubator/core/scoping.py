@@ -21,6 +21,11 @@ def row_id(raw: Any) -> int | None:
     return value if 1 <= value <= MAX_ID else None
 
 
+class NotVisible(LookupError):
+    """The record named by the address is missing or outside the caller's scope: answered 404
+    exactly like a missing page, so another scope's ids reveal nothing (core/web.py maps it)."""
+
+
 def scope_filter(user: CurrentUser, *, community: Any = None, organization: Any = None) -> Any:
     """A where-clause limiting rows to the user's scope, or None for the street-wide roles.
 

@@ -33,7 +33,7 @@ from incubator.core.i18n import LOCAL_TZ, N_
 from incubator.core.nav import visible_nav
 from incubator.core.pagination import query_string
 from incubator.core.roles import ROLE_LABELS
-from incubator.core.scoping import MAX_ID
+from incubator.core.scoping import MAX_ID, NotVisible
 from incubator.settings import Settings
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
@@ -385,8 +385,13 @@ def _invalid_names(exc: ValidationException) -> list[str]:
     return sorted(set(names)) or ["?"]
 
 
+def not_visible_response(request: Request, exc: Exception) -> Response:
+    return error_response(request, NotFoundException())
+
+
 def exception_handlers() -> dict:
     return {
+        NotVisible: not_visible_response,
         HTTPException: error_response,
         PermissionDeniedException: error_response,
         Exception: error_response,

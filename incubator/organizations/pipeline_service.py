@@ -24,7 +24,7 @@ from incubator.core.dates import add_months
 from incubator.core.db import read_transaction, write_transaction
 from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import update_versioned
-from incubator.core.scoping import where_all
+from incubator.core.scoping import NotVisible, where_all
 from incubator.notifications import service as notifications
 from incubator.organizations import board_export, rules
 from incubator.organizations.rules import Facts
@@ -127,7 +127,7 @@ async def transition(
     async with files.discard_on_failure(), write_transaction():
         organization = await get_organization(actor, organization_id)
         if organization is None:
-            raise PipelineError(_("社会组织不存在"))
+            raise NotVisible()
         rule = rules.BY_CODE.get(code)
         wants_file = rule is not None and rule.needs_attachment
         known = dict(center_rules.SERVICES)
@@ -275,7 +275,7 @@ async def plan_item(
         raise PipelineError(_("未知的事项类型"))
     organization = await get_organization(actor, organization_id)
     if organization is None:
-        raise PipelineError(_("社会组织不存在"))
+        raise NotVisible()
     try:
         return await workitems.create_item(
             actor,
@@ -407,7 +407,7 @@ async def add_note(actor: CurrentUser, organization_id: int, kind: str, text: st
     async with write_transaction():
         organization = await get_organization(actor, organization_id)
         if organization is None:
-            raise PipelineError(_("社会组织不存在"))
+            raise NotVisible()
         stage = organization["stage"]
         await record_event(actor, organization_id, kind, stage, stage, text[:5000])
         await audit.record(actor, "organization", organization_id, "note", after={"kind": kind})
@@ -418,7 +418,7 @@ async def record_outcome(actor: CurrentUser, organization_id: int, data: dict) -
     async with write_transaction():
         organization = await get_organization(actor, organization_id)
         if organization is None:
-            raise PipelineError(_("社会组织不存在"))
+            raise NotVisible()
         if organization["stage"] != "follow_up":
             raise PipelineError(_("出壳后的跟踪辅导阶段才记录发展情况"))
         row = {
@@ -475,7 +475,7 @@ async def set_check(
     async with write_transaction():
         organization = await get_organization(actor, organization_id)
         if organization is None:
-            raise PipelineError(_("社会组织不存在"))
+            raise NotVisible()
         if organization["stage"] not in rules.CHECKLIST_STAGES:
             raise PipelineError(_("出壳清单在孵化和出壳评估阶段填写"))
         if item not in dict(rules.checklist_for(organization["incubation_track"])):

@@ -15,6 +15,7 @@ from incubator.core import files
 from incubator.core.auth import CurrentUser
 from incubator.core.i18n import LOCAL_TZ, _, get_language, text
 from incubator.core.pagination import Sort
+from incubator.core.scoping import NotVisible
 from incubator.organizations.service import get_organization
 from incubator.regions.service import get_community
 from incubator.regions.tables import Street
@@ -80,10 +81,6 @@ class LedgerReport:
 
 # Ids are 32-bit integers in the database: a larger one names no record (and would not bind).
 MAX_ID = 2**31 - 1
-
-
-class NotVisible(LookupError):
-    """A filter names an organization or community the caller may not see (or none at all)."""
 
 
 class TooManyRows(ReportFailed):

@@ -14,7 +14,7 @@ from incubator.accounts.tables import User
 from incubator.core.auth import CurrentUser
 from incubator.core.db import lock_rows, read_transaction, write_transaction
 from incubator.core.i18n import _, text
-from incubator.core.scoping import where_all
+from incubator.core.scoping import NotVisible, where_all
 from incubator.organizations import rules as org_rules
 from incubator.organizations.service import get_organization, organization_scope
 from incubator.organizations.tables import Organization
@@ -279,9 +279,9 @@ async def reviews_for(user: CurrentUser, organization_id: int | None = None) -> 
 async def _own_item(user: CurrentUser, item_id: int) -> dict:
     item = await workitems.get_item(user, item_id)
     if item is None or item["kind"] not in REVIEW_KINDS:
-        raise ReviewError(_("评审任务不存在"))
+        raise NotVisible()
     if user.role == "assessor" and item["owner"] != user.id:
-        raise ReviewError(_("评审任务不存在"))
+        raise NotVisible()
     return item
 
 

@@ -394,18 +394,4 @@ FILES = {
 # Cases that fail on main: (row key, persona) -> reason. Those in flight on another branch of
 # issue 10 are expected to fail (xfail, strict) until the integrator merges that branch and removes
 # them from here; the "open:" ones are findings of this matrix that no branch fixes yet.
-_REDIRECT = "open: another scope's record is refused by a flash and a 303, not 403/404"
-KNOWN_OPEN: dict[tuple[str, str], str] = {
-    ("POST " + ORG + "/notes", "comB"): _REDIRECT,
-    ("POST " + ORG + "/transition", "comB"): _REDIRECT,
-    ("POST " + ORG + "/transition", "appY"): _REDIRECT,
-    ("POST /reviews/{item_id:int}/recuse", "asr2"): _REDIRECT,
-    ("POST /activities/{activity_id:int}/move", "comB"): _REDIRECT,
-    ("POST /activities/{activity_id:int}/move", "appY"): _REDIRECT,
-    ("POST /activities/{activity_id:int}/files", "comB"): _REDIRECT,
-    ("POST /activities/{activity_id:int}/files", "appY"): _REDIRECT,
-    **{
-        ("POST /profile/tokens/{token_id:int}/revoke", persona): _REDIRECT
-        for persona in ("admin", "staff", "asr", "asr2", "comA", "comB", "appY")
-    },
-}
+KNOWN_OPEN: dict[tuple[str, str], str] = {}
