@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test install system-packages messages bench
+.PHONY: run test install system-packages messages bench fuzz
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("需要 Python 3.11 或更新版本 (Python 3.11+ required)" if sys.version_info < (3, 11) else 0)'
@@ -37,3 +37,8 @@ messages: install
 
 bench: install
 	$(BIN)/python tests/bench/bench_pages.py
+
+# The security suites with many more generated inputs than CI uses (INCUBATOR_FUZZ_EXAMPLES).
+FUZZ_EXAMPLES ?= 500
+fuzz: install system-packages
+	INCUBATOR_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/security $(PYTEST_ARGS)

@@ -15,6 +15,7 @@ from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
@@ -140,9 +141,14 @@ def create_app(settings: Settings | None = None, extra_routes: Sequence[Any] = (
         include_in_schema=False,
         name="static",
     )
-    controllers = [route for module in MODULES for route in module.ROUTES]
+    # The OpenAPI document describes the JSON API only: pages and form posts are not an API.
+    pages = Router(
+        path="/",
+        route_handlers=[r for m in MODULES if m is not api_views for r in m.ROUTES],
+        include_in_schema=False,
+    )
     return Litestar(
-        route_handlers=[static, *controllers, *extra_routes],
+        route_handlers=[static, pages, *api_views.ROUTES, *extra_routes],
         guards=[role_guard],
         middleware=[
             AllowedHostsMiddleware(settings),
@@ -167,7 +173,14 @@ def create_app(settings: Settings | None = None, extra_routes: Sequence[Any] = (
             title="社会组织孵化与社区建设管理系统 API",
             version="1",
             render_plugins=[JsonRenderPlugin()],
-            openapi_router=Router(path="/schema", route_handlers=[], opt=PUBLIC_ROUTE),
+            # Personal API tokens from the profile page (the browser session works too).
+            security=[{"BearerToken": []}],
+            components=Components(
+                security_schemes={"BearerToken": SecurityScheme(type="http", scheme="bearer")}
+            ),
+            openapi_router=Router(
+                path="/schema", route_handlers=[], opt=PUBLIC_ROUTE, include_in_schema=False
+            ),
         ),
         lifespan=[_database],
         state=State({"settings": settings}),

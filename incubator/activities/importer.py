@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import datetime as dt
 import io
 import json
+import logging
 import multiprocessing
+import resource
+import signal
+import threading
 import zipfile
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 from openpyxl import load_workbook
@@ -27,13 +33,22 @@ from incubator.core import audit, sequences
 from incubator.core.auth import CurrentUser
 from incubator.core.db import write_transaction
 from incubator.core.i18n import _, local_today, text
+from incubator.core.scoping import where_all
+from incubator.organizations.service import organization_scope
 from incubator.organizations.tables import Organization
 from incubator.regions.tables import Community, Street
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
-# A zip bomb: a small file that unpacks to gigabytes of sheet XML.
+# Sheet rows read at most, blank ones included, and cells per row: the template has 20 columns.
+MAX_SHEET_ROWS = MAX_ROWS + 1_000
+MAX_COLUMNS = 100
+# A zip bomb: a small file that unpacks to gigabytes of sheet XML, or to countless entries.
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_ENTRIES = 500
+# The checking process: reading one file may take this long and this much memory.
+READ_SECONDS = 120
+WORKER_MEMORY_BYTES = 1024 * 1024 * 1024
 CHUNK = 500
 # Rows per INSERT: small enough that building one statement never holds the event loop long.
 WRITE_BATCH = 50
@@ -41,15 +56,30 @@ WRITE_BATCH = 50
 PROGRESS: dict[int, dict[str, Any]] = {}
 _TASKS: set[asyncio.Task] = set()
 _POOL: concurrent.futures.ProcessPoolExecutor | None = None
+log = logging.getLogger("incubator")
 
 
 def _pool() -> concurrent.futures.ProcessPoolExecutor:
     global _POOL
     if _POOL is None:
         _POOL = concurrent.futures.ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_limit_memory,
         )
     return _POOL
+
+
+def _limit_memory() -> None:
+    """In the checking process: a hostile file ends in MemoryError there, not in the server."""
+    with contextlib.suppress(ValueError, OSError):
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = (
+            WORKER_MEMORY_BYTES
+            if hard == resource.RLIM_INFINITY
+            else min(hard, WORKER_MEMORY_BYTES)
+        )
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def shutdown() -> None:
@@ -61,32 +91,83 @@ def shutdown() -> None:
 
 
 async def _in_worker(function: Any, *args: Any) -> Any:
-    return await asyncio.get_running_loop().run_in_executor(_pool(), function, *args)
+    pool = _pool()
+    try:
+        return await asyncio.get_running_loop().run_in_executor(pool, function, *args)
+    except concurrent.futures.process.BrokenProcessPool:
+        # The checking process died (killed at its memory limit): the next job gets a new one.
+        global _POOL
+        if _POOL is pool:
+            _POOL = None
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise ImportRefused(_("文件解压后过大，无法导入")) from None
 
 
 class ImportRefused(ValueError):
     """The file as a whole cannot be read (not XLSX, too big, columns missing)."""
 
 
+class _TimeUp(BaseException):  # not caught by a library's `except Exception`
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stops a read that takes too long (in the checking process, whose main thread reads)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def time_up(_signum: int, _frame: Any) -> None:
+        raise _TimeUp
+
+    previous = signal.signal(signal.SIGALRM, time_up)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def read_sheet(data: bytes) -> list[tuple[int, dict[str, Any], list[str]]]:
-    """(row number, values by column key, problems found while reading) for every data row."""
+    """(row number, values by column key, problems found while reading) for every data row.
+
+    The file is checked before openpyxl parses it (size, entries, unpacked size); the XML is
+    parsed by defusedxml (openpyxl uses it when installed: no entity expansion) within a time
+    limit. Any failure to read is refused with a message; its details go to the log only.
+    """
     if len(data) > MAX_BYTES:
         raise ImportRefused(_("文件过大：导入文件最大 {n} MB").format(n=MAX_BYTES // 1024 // 1024))
     if not data:
         raise ImportRefused(_("文件为空"))
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile as exc:
+        entries = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError) as exc:
         raise ImportRefused(_("文件不是 Excel（.xlsx）格式，请使用下载的模板")) from exc
-    if unpacked > MAX_UNPACKED_BYTES:
+    if len(entries) > MAX_ENTRIES or sum(i.file_size for i in entries) > MAX_UNPACKED_BYTES:
         raise ImportRefused(_("文件解压后过大，无法导入"))
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportRefused(_("文件不是 Excel（.xlsx）格式，请使用下载的模板")) from exc
+        with _time_limit(READ_SECONDS):
+            return _read_rows(data)
+    except ImportRefused:
+        raise
+    except _TimeUp as exc:
+        raise ImportRefused(_("文件读取超时，请拆分后再导入")) from exc
+    except MemoryError as exc:
+        raise ImportRefused(_("文件解压后过大，无法导入")) from exc
+    except Exception as exc:  # openpyxl and the XML parser raise many kinds for a bad file
+        log.warning("import file not readable: %r", exc)
+        raise ImportRefused(_("文件内容无法读取，请使用下载的模板")) from exc
+
+
+def _read_rows(data: bytes) -> list[tuple[int, dict[str, Any], list[str]]]:
+    book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         sheet = book.worksheets[0]
+        # The sheet's declared size, before any row is read.
+        if (sheet.max_row or 0) > MAX_SHEET_ROWS or (sheet.max_column or 0) > MAX_COLUMNS:
+            raise ImportRefused(_sheet_too_big())
         rows = sheet.iter_rows()
         header = next(rows, None)
         if header is None:
@@ -113,6 +194,9 @@ def read_sheet(data: bytes) -> list[tuple[int, dict[str, Any], list[str]]]:
         }
         out = []
         for number, cells in enumerate(rows, start=2):
+            # The declared size may lie: count what is actually there.
+            if number > MAX_SHEET_ROWS or len(cells) > MAX_COLUMNS:
+                raise ImportRefused(_sheet_too_big())
             values: dict[str, Any] = {}
             problems: list[str] = []
             for index, cell in enumerate(cells):
@@ -137,6 +221,10 @@ def read_sheet(data: bytes) -> list[tuple[int, dict[str, Any], list[str]]]:
         return out
     finally:
         book.close()
+
+
+def _sheet_too_big() -> str:
+    return _("表格过大：最多 {rows} 行、{columns} 列").format(rows=MAX_ROWS, columns=MAX_COLUMNS)
 
 
 async def start(actor: CurrentUser, file_name: str, data: bytes) -> int:
@@ -198,13 +286,16 @@ async def _run(job_id: int, actor: CurrentUser, data: bytes) -> None:
             message=_("导入 {n} 条记录").format(n=written)
             + (_("，{n} 条此前已导入，已跳过").format(n=skipped) if skipped else ""),
         )
-    except Exception as exc:  # the job must end with a state the user can read
-        await _finish(job_id, status="failed", message=_("导入失败：{error}").format(error=exc))
-        raise
+    except Exception:  # the job must end with a state the user can read; details in the log
+        log.exception("import job %s failed", job_id)
+        await _finish(job_id, status="failed", message=_("导入失败，请稍后重试或联系管理员"))
 
 
 async def _lookups(actor: CurrentUser) -> dict[str, dict[str, int]]:
-    organizations = await Organization.select(Organization.id, Organization.name)
+    # Names resolve only to organizations in the actor's scope: another community's is not found.
+    organizations = await where_all(
+        Organization.select(Organization.id, Organization.name), organization_scope(actor)
+    )
     communities = await Community.select(Community.id, Community.name)
     return {
         "organizations": {r["name"]: r["id"] for r in organizations},

@@ -23,7 +23,8 @@ from incubator.core.db import read_transaction, write_transaction
 from incubator.core.i18n import LOCAL_TZ, N_, _, local_today, text
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, Sort
-from incubator.core.scoping import NotVisible, scope_filter, where_all
+from incubator.core.scoping import NotVisible, row_id, scope_filter, where_all
+from incubator.organizations.service import organization_scope
 from incubator.organizations.tables import Organization
 from incubator.regions.tables import Community, Grid, Street
 
@@ -119,8 +120,8 @@ def filter_clauses(filters: dict[str, str]) -> list[Any]:
             Activity.title.ilike(term) | Activity.ledger_no.ilike(term) | Activity.place.ilike(term)
         )
     for key, column in (("organization", Activity.organization), ("community", Activity.community)):
-        if (value := filters.get(key, "")).isdigit():
-            clauses.append(column == int(value))
+        if (value := row_id(filters.get(key))) is not None:
+            clauses.append(column == value)
     if (category := filters.get("category")) in dict(rules.CATEGORIES):
         clauses.append(Activity.category == category)
     if (status := filters.get("status")) in dict(rules.STATUSES):
@@ -130,7 +131,7 @@ def filter_clauses(filters: dict[str, str]) -> list[Any]:
     if end := _date(filters.get("date_to")):
         clauses.append(Activity.held_on <= end)
     year = filters.get("year", "")
-    if year.isdigit() and 2000 <= int(year) <= 2100:
+    if year.isascii() and year.isdigit() and 2000 <= int(year) <= 2100:
         clauses.append(Activity.held_on >= dt.date(int(year), 1, 1))
         clauses.append(Activity.held_on <= dt.date(int(year), 12, 31))
     if filters.get("highlight") == "1":
@@ -329,15 +330,20 @@ async def _organizer(user: CurrentUser, data: dict) -> tuple[int | None, int | N
     organization_id = data.get("organization_id")
     community_id = data.get("community_id")
     if user.role == "applicant":
+        if organization_id not in (None, user.organization_id):
+            # Another organization's id is refused like an unknown one, not replaced.
+            raise ActivityError(_("社会组织不存在"), {"organization_id": _("社会组织不存在")})
         organization_id = user.organization_id
         if organization_id is None:
             raise ActivityError(_("您的账号没有关联社会组织"))
     if organization_id is not None:
-        organization = (
-            await Organization.select(Organization.id, Organization.community)
-            .where(Organization.id == organization_id)
-            .first()
-        )
+        # Only an organization the user may see: another community's is refused as unknown.
+        organization = await where_all(
+            Organization.select(Organization.id, Organization.community).where(
+                Organization.id == organization_id
+            ),
+            organization_scope(user),
+        ).first()
         if organization is None:
             raise ActivityError(_("社会组织不存在"), {"organization_id": _("社会组织不存在")})
         if community_id is None or user.role == "applicant":
@@ -348,6 +354,11 @@ async def _organizer(user: CurrentUser, data: dict) -> tuple[int | None, int | N
                 _("只能登记本社区的活动"), {"community_id": _("只能登记本社区的活动")}
             )
         community_id = user.community_id
+    elif community_id is not None and not await Community.exists().where(
+        Community.id == community_id
+    ):
+        message = _("所选社区不存在")
+        raise ActivityError(message, {"community_id": message})
     if organization_id is None and community_id is None:
         message = _("请选择主办社会组织或社区")
         raise ActivityError(message, {"organization_id": message})

@@ -29,6 +29,7 @@ from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.pagination import page_request, sort_request
 from incubator.core.roles import ADMIN, ALL_ROLES, APPLICANT, COMMUNITY, STAFF, allow
+from incubator.core.scoping import row_id
 from incubator.core.web import takes_files
 from incubator.organizations.service import organization_choices
 from incubator.regions.service import community_options, grid_options
@@ -142,7 +143,7 @@ class ActivityController(Controller):
     async def new(self, request: Request) -> Template:
         user = user_of(request)
         initial = {"held_on": local_today(), "community_id": user.community_id}
-        if (organization := request.query_params.get("organization", "")).isdigit():
+        if (organization := row_id(request.query_params.get("organization"))) is not None:
             initial["organization_id"] = organization
         return await self._form_page(request, formlib.empty(forms.ACTIVITY, initial), None, set())
 

@@ -4,20 +4,50 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Annotated
 
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath, FromQuery
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import FromQuery, PathParameter, QueryParameter
 
 from incubator.activities import service as activities
 from incubator.core.http import user_of
-from incubator.core.pagination import PageRequest, page_request, sort_request
+from incubator.core.pagination import MAX_PAGE_SIZE, PageRequest, page_request, sort_request
 from incubator.core.personal import mask_phone
 from incubator.core.roles import ADMIN, ASSESSOR, COMMUNITY, STAFF, allow, allow_signed_in
+from incubator.core.scoping import MAX_ID
 from incubator.evaluations import service as evaluations
 from incubator.organizations import pipeline_service as pipeline
 from incubator.organizations import service as organizations
 from incubator.regions import service as regions
+
+# Bounded parameters: a value out of range is answered with 400, never passed to the database.
+Page = Annotated[int, QueryParameter(ge=1, le=10**6, description="page number, from 1")]
+PageSize = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE, description="rows per page")]
+IdFilter = Annotated[int | None, QueryParameter(ge=1, le=MAX_ID, description="a record id")]
+Year = Annotated[int | None, QueryParameter(ge=2000, le=2100, description="calendar year")]
+PathId = Annotated[int, PathParameter(ge=1, le=MAX_ID, description="a record id")]
+
+
+@dataclass
+class ApiError:
+    """Every error answer of the API (see core.web.error_response)."""
+
+    message: str
+    status_code: int
+
+
+def _error(description: str) -> ResponseSpec:
+    return ResponseSpec(data_container=ApiError, description=description, generate_examples=False)
+
+
+ERRORS = {
+    400: _error("a parameter is malformed or out of range"),
+    401: _error("not signed in: no valid token or session"),
+    403: _error("the caller's role may not use this operation"),
+}
+ERRORS_WITH_404 = {**ERRORS, 404: _error("no such record in the caller's scope")}
 
 
 @dataclass
@@ -203,7 +233,7 @@ class ApiV1Controller(Controller):
     path = "/api/v1"
     tags = ["v1"]
 
-    @get("/me", opt=allow_signed_in())
+    @get("/me", opt=allow_signed_in(), responses=ERRORS)
     async def me(self, request: Request) -> Me:
         user = user_of(request)
         return Me(
@@ -215,12 +245,12 @@ class ApiV1Controller(Controller):
             organization_id=user.organization_id,
         )
 
-    @get("/communities", opt=allow(ADMIN, STAFF, ASSESSOR, COMMUNITY))
+    @get("/communities", opt=allow(ADMIN, STAFF, ASSESSOR, COMMUNITY), responses=ERRORS)
     async def communities(
         self,
         request: Request,
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 20,
+        page: Page = 1,
+        page_size: PageSize = 20,
     ) -> CommunityList:
         paging: PageRequest = page_request({"page": page, "page_size": page_size})
         result = await regions.list_communities(user_of(request), paging)
@@ -247,13 +277,13 @@ class OrganizationApiController(Controller):
     tags = ["v1"]
     opt = allow_signed_in()
 
-    @get("/")
+    @get("/", responses=ERRORS)
     async def index(
         self,
         request: Request,
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 20,
-        community: FromQuery[int | None] = None,
+        page: Page = 1,
+        page_size: PageSize = 20,
+        community: IdFilter = None,
         org_type: FromQuery[str | None] = None,
         registration_status: FromQuery[str | None] = None,
         service_field: FromQuery[str | None] = None,
@@ -282,8 +312,8 @@ class OrganizationApiController(Controller):
             page_size=result.page_size,
         )
 
-    @get("/{organization_id:int}")
-    async def show(self, request: Request, organization_id: FromPath[int]) -> OrganizationDetail:
+    @get("/{organization_id:int}", responses=ERRORS_WITH_404)
+    async def show(self, request: Request, organization_id: PathId) -> OrganizationDetail:
         user = user_of(request)
         row = await organizations.get_organization(user, organization_id)
         if row is None:
@@ -324,14 +354,14 @@ class ActivityApiController(Controller):
     tags = ["v1"]
     opt = allow_signed_in()
 
-    @get("/")
+    @get("/", responses=ERRORS)
     async def index(
         self,
         request: Request,
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 20,
-        organization: FromQuery[int | None] = None,
-        community: FromQuery[int | None] = None,
+        page: Page = 1,
+        page_size: PageSize = 20,
+        organization: IdFilter = None,
+        community: IdFilter = None,
         category: FromQuery[str | None] = None,
         status: FromQuery[str | None] = None,
         date_from: FromQuery[dt.date | None] = None,
@@ -366,16 +396,16 @@ class EvaluationApiController(Controller):
     tags = ["v1"]
     opt = allow(ADMIN, STAFF, ASSESSOR, COMMUNITY)
 
-    @get("/")
+    @get("/", responses=ERRORS)
     async def index(
         self,
         request: Request,
-        page: FromQuery[int] = 1,
-        page_size: FromQuery[int] = 20,
-        community: FromQuery[int | None] = None,
+        page: Page = 1,
+        page_size: PageSize = 20,
+        community: IdFilter = None,
         grade: FromQuery[str | None] = None,
         status: FromQuery[str | None] = None,
-        year: FromQuery[int | None] = None,
+        year: Year = None,
     ) -> EvaluationList:
         """The grade register in the caller's scope, newest first (grade "none" is 未定级)."""
         filters = {

@@ -15,6 +15,7 @@ from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.roles import ADMIN, ALL_ROLES, ASSESSOR, STAFF, allow
+from incubator.core.scoping import row_id
 from incubator.organizations import rules as organization_rules
 from incubator.organizations.service import get_organization
 
@@ -157,7 +158,7 @@ class AgreementController(Controller):
     ) -> Template | Redirect:
         form = formlib.bind(forms.AGREEMENT, await form_data(request))
         services = await form_list(request, "services")
-        desks = [int(v) for v in await form_list(request, "desks") if v.isdigit()]
+        desks = [d for v in await form_list(request, "desks") if (d := row_id(v)) is not None]
         if form.ok:
             try:
                 await service.save_agreement(

@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from incubator.core.i18n import _, text
+from incubator.core.scoping import MAX_ID
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,10 @@ def _clean(f: Field, raw: str, form: Form) -> Any:
                 f.name,
                 _("{label}必须在 {low} 到 {high} 之间").format(label=label, low=f.low, high=f.high),
             )
+        elif abs(value) > MAX_ID:
+            # Beyond what an integer column holds (32-bit on PostgreSQL): the driver would fail.
+            form.add_error(f.name, _("{label}数值过大").format(label=label))
+            return None
         return value
     if f.kind == "decimal":
         return _clean_decimal(f, raw, form, label)

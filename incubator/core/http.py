@@ -11,6 +11,7 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from incubator.core.auth import CurrentUser, require_user
+from incubator.core.scoping import MAX_ID
 from incubator.settings import Settings
 
 
@@ -46,10 +47,12 @@ def see_other(path: str) -> Redirect:
 
 
 def int_or_none(value: Any) -> int | None:
+    """An integer a column can hold (32-bit on PostgreSQL), or None: a larger one would overflow."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if -MAX_ID - 1 <= number <= MAX_ID else None
 
 
 def found(row: Any) -> Any:

@@ -7,6 +7,18 @@ from typing import Any
 from incubator.core.auth import CurrentUser
 
 NOTHING = -1  # an id no row has: a scoped user without a scope sees nothing
+# Ids (SERIAL) and integer columns are 32-bit on PostgreSQL: a larger number is no id, and the
+# driver would fail on it (500) instead of finding nothing.
+MAX_ID = 2**31 - 1
+
+
+def row_id(raw: Any) -> int | None:
+    """An id from a query string or form (ASCII digits, 1..MAX_ID), or None for anything else."""
+    text = raw if isinstance(raw, str) else str(raw) if isinstance(raw, int) else ""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    value = int(text)
+    return value if 1 <= value <= MAX_ID else None
 
 
 class NotVisible(LookupError):

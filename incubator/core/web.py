@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import logging
 from decimal import Decimal
+from http import HTTPStatus
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from litestar.exceptions import (
     NotAuthorizedException,
     NotFoundException,
     PermissionDeniedException,
+    ValidationException,
 )
 from litestar.middleware import ASGIMiddleware
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -31,7 +33,7 @@ from incubator.core.i18n import LOCAL_TZ, N_
 from incubator.core.nav import visible_nav
 from incubator.core.pagination import query_string
 from incubator.core.roles import ROLE_LABELS
-from incubator.core.scoping import NotVisible
+from incubator.core.scoping import MAX_ID, NotVisible
 from incubator.settings import Settings
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
@@ -89,6 +91,10 @@ async def send_json(send: Send, status: int, payload: dict) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+def _has_impossible_id(path: str) -> bool:
+    return any(p.isascii() and p.isdigit() and int(p) > MAX_ID for p in path.split("/"))
+
+
 class RequestContextMiddleware(ASGIMiddleware):
     """Sets the language and the current user on every request, and carries flash messages.
 
@@ -124,6 +130,10 @@ class RequestContextMiddleware(ASGIMiddleware):
             await send_json(send, 401, {"message": message, "status_code": 401})
             return
         scope["user"] = user
+        if not scope["path"].startswith("/api/") and _has_impossible_id(scope["path"]):
+            # No row has an id beyond MAX_ID; the database driver would fail on it (the API
+            # answers 400 from its parameter bounds instead).
+            raise NotFoundException()
         state: Any = scope
         incoming = cookies.get(flash.FLASH_COOKIE)
         state[flash.IN_KEY] = (
@@ -345,10 +355,17 @@ def error_response(request: Request, exc: Exception) -> Response:
     if status >= 500:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     title = i18n._(ERROR_TITLES.get(status, i18n.N_("请求失败")))
+    # 405 names the methods the path has (Allow); other headers an exception carries go along too.
+    headers = (exc.headers or {}) if isinstance(exc, HTTPException) and status < 500 else {}
     if _wants_json(request):
         detail = exc.detail if isinstance(exc, HTTPException) and status < 500 else ""
-        message = title if not detail or detail == ERROR_TITLES.get(status) else detail
-        return Response({"message": message, "status_code": status}, status_code=status)
+        generic = (ERROR_TITLES.get(status), HTTPStatus(status).phrase)
+        message = title if not detail or detail in generic else detail
+        if isinstance(exc, ValidationException):
+            message = i18n._("参数无效：{names}").format(names=", ".join(_invalid_names(exc)))
+        return Response(
+            {"message": message, "status_code": status}, status_code=status, headers=headers
+        )
     if isinstance(exc, NotAuthorizedException) or status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return Redirect(path="/login" + query_string({"next": target}), status_code=303)
@@ -357,7 +374,15 @@ def error_response(request: Request, exc: Exception) -> Response:
         context={"status": status, "title": title},
         status_code=status,
         media_type=MediaType.HTML,
+        headers=headers,
     )
+
+
+def _invalid_names(exc: ValidationException) -> list[str]:
+    """The parameters Litestar refused (its own messages are English and name internals)."""
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    names = [str(e["key"]) for e in extra if isinstance(e, dict) and e.get("key")]
+    return sorted(set(names)) or ["?"]
 
 
 def not_visible_response(request: Request, exc: Exception) -> Response:

@@ -15,7 +15,7 @@ from incubator.core.dates import add_months
 from incubator.core.db import lock_rows, read_transaction, write_transaction
 from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import update_versioned
-from incubator.core.scoping import scope_filter, where_all
+from incubator.core.scoping import row_id, scope_filter, where_all
 from incubator.evaluations import rules
 from incubator.evaluations.rules import Standing
 from incubator.evaluations.tables import ComplianceRecord, Evaluation
@@ -71,12 +71,12 @@ async def register(user: CurrentUser, filters: dict[str, str]) -> list[dict]:
     query = Evaluation.select(*EVALUATION_COLUMNS).order_by(
         Evaluation.evaluated_on, ascending=False
     )
-    if (community := filters.get("community", "")).isdigit():
-        query = query.where(Evaluation.organization.community == int(community))
+    if (community := row_id(filters.get("community"))) is not None:
+        query = query.where(Evaluation.organization.community == community)
     if (grade := filters.get("grade")) in dict(rules.GRADE_CHOICES):
         query = query.where(Evaluation.grade == ("" if grade == "none" else grade))
     year = filters.get("year", "")
-    if year.isdigit():
+    if year.isascii() and year.isdigit() and 2000 <= int(year) <= 2100:
         query = query.where(
             (Evaluation.evaluated_on >= dt.date(int(year), 1, 1))
             & (Evaluation.evaluated_on <= dt.date(int(year), 12, 31))

@@ -14,7 +14,7 @@ from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction
 from incubator.core.http import int_or_none
 from incubator.core.i18n import LOCAL_TZ, N_, _, text
-from incubator.core.scoping import where_all
+from incubator.core.scoping import row_id, where_all
 from incubator.organizations import rules
 from incubator.organizations.service import organization_scope
 from incubator.organizations.tables import Organization
@@ -45,11 +45,11 @@ async def board_clauses(user: CurrentUser, filters: dict[str, str]) -> list[Any]
         Organization.stage.is_not_null(),
         Organization.is_archived.eq(False),
     ]
-    if (community := filters.get("community", "")).isdigit():
-        clauses.append(Organization.community == int(community))
+    if (community := row_id(filters.get("community"))) is not None:
+        clauses.append(Organization.community == community)
     if filters.get("service_field"):
         clauses.append(Organization.service_field == filters["service_field"])
-    round_id = int_or_none(filters.get("round"))
+    round_id = row_id(filters.get("round"))
     if round_id is not None:
         in_round = await Application.select(Application.organization).where(
             Application.round == round_id

@@ -11,7 +11,7 @@ from incubator.core.i18n import _
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, Sort, paginate
 from incubator.core.personal import id_number_error, phone_error
-from incubator.core.scoping import scope_filter, where_all
+from incubator.core.scoping import row_id, scope_filter, where_all
 from incubator.organizations import rules
 from incubator.organizations.tables import Organization
 from incubator.organizations.timeline import OrganizationEvent
@@ -91,8 +91,8 @@ def _filters(filters: dict[str, str]) -> list[Any]:
     for key in ("org_type", "registration_status", "service_field", "stage"):
         if filters.get(key):
             clauses.append(getattr(Organization, key) == filters[key])
-    if (community := filters.get("community", "")).isdigit():
-        clauses.append(Organization.community == int(community))
+    if (community := row_id(filters.get("community"))) is not None:
+        clauses.append(Organization.community == community)
     clauses.append(Organization.is_archived.eq(filters.get("archived") == "1"))
     return clauses
 
@@ -159,7 +159,10 @@ async def check(user: CurrentUser, data: dict, organization_id: int | None) -> d
     if data.get("contact_phone") and (error := phone_error(data["contact_phone"])):
         errors["contact_phone"] = error
     if user.role == "community":
-        # A community officer registers organizations of their own community only.
+        # A community officer registers organizations of their own community only: another
+        # community is refused, not replaced.
+        if data.get("community_id") not in (None, user.community_id):
+            errors["community_id"] = _("只能登记本社区的社会组织")
         data["community_id"] = user.community_id
     errors.update(await _community_errors(data))
     others = Organization.id != (organization_id or -1)

@@ -69,9 +69,12 @@ def row(settings, aid):
 
 def test_an_organization_records_submits_and_staff_verify(client, settings):
     login(client, "qingniao")
-    aid = activity_id(record(client, organization_id=str(org_id(settings, OTHER))))
+    # Another organization's id is refused, not replaced by the applicant's own.
+    refused = record(client, organization_id=str(org_id(settings, OTHER)))
+    assert refused.status_code == 400 and "社会组织不存在" in refused.text
+    aid = activity_id(record(client))
     saved = row(settings, aid)
-    # The applicant's own organization and its community, whatever the form said.
+    # The applicant's own organization and its community.
     assert saved["organization"] == org_id(settings, QINGNIAO)
     assert saved["ledger_no"] == "LHT-01-2017-0001"
     assert saved["status"] == "draft" and str(saved["hours"]) == "2.5"

@@ -135,9 +135,17 @@ def test_a_community_officer_registers_into_their_own_community_only(client, set
         profile(name="越权组织", community_id="2"),
         page="/organizations/new",
     )
+    # Another community is refused, not replaced by the officer's own.
+    assert response.status_code == 400
+    assert sql(settings, "SELECT id FROM organization WHERE name = '越权组织'") == []
+    response = post_form(
+        client, "/organizations/new", profile(name="本社区组织"), page="/organizations/new"
+    )
     assert response.status_code == 303
     assert (
-        sql(settings, "SELECT community FROM organization WHERE name = '越权组织'")[0]["community"]
+        sql(settings, "SELECT community FROM organization WHERE name = '本社区组织'")[0][
+            "community"
+        ]
         == 1
     )
 

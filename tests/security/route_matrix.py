@@ -394,10 +394,4 @@ FILES = {
 # Cases that fail on main: (row key, persona) -> reason. Those in flight on another branch of
 # issue 10 are expected to fail (xfail, strict) until the integrator merges that branch and removes
 # them from here; the "open:" ones are findings of this matrix that no branch fixes yet.
-_FOREIGN_KEY = "fixed on branch sec-api: a foreign key of another scope is refused, not replaced"
-KNOWN_OPEN: dict[tuple[str, str], str] = {
-    ("POST /organizations/new", "comB"): _FOREIGN_KEY,
-    ("POST /activities/new", "appY"): _FOREIGN_KEY,
-    ("POST /activities/new [foreign organization]", "comA"): _FOREIGN_KEY,
-    ("POST /activities/{activity_id:int}/edit [foreign organization]", "comA"): _FOREIGN_KEY,
-}
+KNOWN_OPEN: dict[tuple[str, str], str] = {}

@@ -1,0 +1,120 @@
+"""Hostile workbooks are refused before or while openpyxl parses them, with a clear message that
+never carries an exception's text, and nothing is written."""
+
+import io
+import re
+import time
+import zipfile
+
+from openpyxl import Workbook
+
+from incubator.activities import importer, rules
+from tests.conftest import sql
+from tests.support.web import csrf_token, login
+
+ENTITY_BOMB = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">'
+    + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+    + "]>"
+)
+
+
+def workbook(rows=1) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.append([c.header for c in rules.IMPORT_COLUMNS])
+    for n in range(rows):
+        sheet.append([f"活动{n}", "2017-06-30", None, None, "小组", "青鸟志愿者服务队"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def rewritten(data: bytes, change) -> bytes:
+    """The workbook with each entry passed through change(name, bytes) -> bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            target.writestr(info.filename, change(info.filename, source.read(info.filename)))
+    return out.getvalue()
+
+
+def sheet_xml(change):
+    return lambda name, body: change(body) if name == "xl/worksheets/sheet1.xml" else body
+
+
+def import_file(client, data):
+    token = csrf_token(client, "/activities/import")
+    response = client.post(
+        "/activities/import",
+        data={"_csrf_token": token},
+        files={"file": ("台账.xlsx", data, "application/octet-stream")},
+    )
+    assert response.status_code == 303
+    job = int(re.search(r"/activities/import/(\d+)", response.headers["location"]).group(1))
+    deadline = time.monotonic() + 60
+    while (status := client.get(f"/activities/import/{job}/status").json())["running"]:
+        assert time.monotonic() < deadline, "the import did not finish"
+        time.sleep(0.05)
+    return status, client.get(f"/activities/import/{job}").text
+
+
+def refused(client, settings, data, message):
+    login(client, "staff")
+    status, page = import_file(client, data)
+    assert status["status"] == "refused", page[-2000:]
+    assert message in page
+    for internal in ("Traceback", "Error", "Forbidden", "Exception"):
+        assert internal not in page
+    assert sql(settings, "SELECT id FROM activity WHERE title LIKE '活动%'") == []
+
+
+def test_an_xml_entity_bomb_in_a_sheet_is_refused(client, settings):
+    def bomb(body: bytes) -> bytes:
+        text = re.sub(r"^<\?xml[^>]*\?>\s*", "", body.decode())
+        cell = '<row r="99"><c r="A99" t="inlineStr"><is><t>&i;</t></is></c></row>'
+        return (ENTITY_BOMB + text.replace("</sheetData>", cell + "</sheetData>")).encode()
+
+    refused(client, settings, rewritten(workbook(), sheet_xml(bomb)), "文件内容无法读取")
+
+
+def test_a_workbook_of_too_many_zip_entries_is_refused(client, settings):
+    data = workbook()
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a") as archive:
+        for n in range(importer.MAX_ENTRIES):
+            archive.writestr(f"customXml/item{n}.xml", "<a/>")
+    refused(client, settings, out.getvalue(), "文件解压后过大")
+
+
+def test_a_sheet_that_declares_a_million_rows_is_refused_before_reading(client, settings):
+    def huge(body: bytes) -> bytes:
+        return re.sub(rb'<dimension ref="[^"]+"', b'<dimension ref="A1:T1000000"', body)
+
+    data = rewritten(workbook(), sheet_xml(huge))
+    assert b"A1:T1000000" in zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml")
+    refused(client, settings, data, "表格过大")
+
+
+def test_a_sheet_of_too_many_columns_is_refused(client, settings):
+    book = Workbook()
+    sheet = book.active
+    sheet.append([c.header for c in rules.IMPORT_COLUMNS])
+    sheet.append(["活动0"] + ["x"] * (importer.MAX_COLUMNS + 5))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    refused(client, settings, buffer.getvalue(), "表格过大")
+
+
+def test_a_damaged_sheet_is_refused_with_a_message_not_the_parsers_error(client, settings):
+    def broken(body: bytes) -> bytes:
+        return body.replace(b"</sheetData>", b"<row><c r=</sheetData>")
+
+    refused(client, settings, rewritten(workbook(), sheet_xml(broken)), "文件内容无法读取")
+
+
+def test_the_checking_process_has_a_time_and_memory_limit():
+    """read_sheet runs in the checking process's main thread, where the limits apply."""
+    assert 0 < importer.READ_SECONDS <= 300
+    assert importer.WORKER_MEMORY_BYTES <= 2 * 1024**3
