@@ -10,6 +10,10 @@ import sqlite3
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+import asyncpg
+
+from tests.support.databases import run_async
+
 # Tables that change on every request or sign-in, not because a form was accepted.
 VOLATILE_TABLES = {"user_session", "login_attempt", "migration"}
 # Rows are only ever added (the audit log is the largest table): their count and last id suffice.
@@ -153,26 +157,40 @@ def form_on(html: str, action: str | re.Pattern) -> PageForm:
     raise AssertionError(f"no form posting to {action}")
 
 
-def fingerprint(database_path: str) -> dict[str, str]:
-    """A hash of the rows of each table but the volatile ones (SQLite)."""
-    conn = sqlite3.connect(database_path.removeprefix("sqlite:///"))
-    try:
-        hashes = {}
-        tables = [
-            name
-            for (name,) in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-            if name not in VOLATILE_TABLES and not name.startswith("sqlite_")
-        ]
-        for table in tables:
-            if table in APPEND_ONLY_TABLES:
-                query = f'SELECT count(*), max(id) FROM "{table}"'  # noqa: S608
-            else:
-                query = f'SELECT * FROM "{table}" ORDER BY 1'  # noqa: S608
-            hashes[table] = hashlib.sha256(
-                repr(conn.execute(query).fetchall()).encode()
-            ).hexdigest()
-        return hashes
-    finally:
-        conn.close()
+def fingerprint(database_url: str) -> dict[str, str]:
+    """A hash of the rows of each table but the volatile ones, on SQLite or PostgreSQL."""
+    if database_url.startswith("sqlite"):
+        conn = sqlite3.connect(database_url.removeprefix("sqlite:///"))
+        try:
+            names = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+            return {
+                t: _digest(conn.execute(_rows_query(t)).fetchall())
+                for (t,) in names
+                if t not in VOLATILE_TABLES and not t.startswith("sqlite_")
+            }
+        finally:
+            conn.close()
+
+    async def fetch() -> dict[str, str]:
+        conn = await asyncpg.connect(database_url)
+        try:
+            names = await conn.fetch("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            return {
+                r[0]: _digest([tuple(row) for row in await conn.fetch(_rows_query(r[0]))])
+                for r in names
+                if r[0] not in VOLATILE_TABLES
+            }
+        finally:
+            await conn.close()
+
+    return run_async(fetch())
+
+
+def _rows_query(table: str) -> str:
+    if table in APPEND_ONLY_TABLES:
+        return f'SELECT count(*), max(id) FROM "{table}"'  # noqa: S608
+    return f'SELECT * FROM "{table}" ORDER BY 1'  # noqa: S608
+
+
+def _digest(rows: list) -> str:
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
