@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -29,6 +30,7 @@ from incubator.core.auth import role_guard
 from incubator.core.roles import PUBLIC_ROUTE
 from incubator.core.web import (
     AllowedHostsMiddleware,
+    BodySizeMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
     exception_handlers,
@@ -116,10 +118,12 @@ async def _database(app: Litestar) -> AsyncIterator[None]:
 
 
 async def _housekeeping_forever(settings: Settings) -> None:
-    """Expired sessions and old rendered reports go away now and then."""
+    """Expired sessions, throttle rows past their window and old rendered reports go away now
+    and then."""
     while True:
         try:
             await accounts.purge_expired_sessions()
+            await accounts.purge_old_attempts(dt.timedelta(minutes=settings.login_window_minutes))
             await report_jobs.purge(settings.reports_dir)
         except Exception:  # a failed purge must never stop the app; try again later
             log.exception("housekeeping failed")
@@ -144,6 +148,7 @@ def create_app(settings: Settings | None = None, extra_routes: Sequence[Any] = (
             AllowedHostsMiddleware(settings),
             SecurityHeadersMiddleware(settings),
             RequestContextMiddleware(settings),
+            BodySizeMiddleware(settings.max_upload_bytes + FORM_OVERHEAD_BYTES),
         ],
         csrf_config=CSRFConfig(
             secret=settings.secret_key,
@@ -166,6 +171,7 @@ def create_app(settings: Settings | None = None, extra_routes: Sequence[Any] = (
         ),
         lifespan=[_database],
         state=State({"settings": settings}),
+        # The per-route limits are BodySizeMiddleware's; this is the same ceiling, again.
         request_max_body_size=settings.max_upload_bytes + FORM_OVERHEAD_BYTES,
         debug=False,
     )

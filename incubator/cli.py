@@ -70,6 +70,14 @@ def cmd_bench_data(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
+    if settings.production:
+        # The demo accounts' password is printed and published: never on a live system.
+        print(
+            "生产环境（INCUBATOR_ENV=production）不能加载演示数据：演示账号的密码是公开的。"
+            " (seed-demo refused with INCUBATOR_ENV=production: the demo passwords are public)",
+            file=sys.stderr,
+        )
+        return 2
     from incubator.demo import existing_demo_accounts, seed_demo
     from incubator.demo_activities import seed_activities_demo
     from incubator.demo_evaluations import seed_evaluations_demo

@@ -37,6 +37,7 @@ async def seed_evaluations_demo() -> int:
     if await Evaluation.count():
         return 0
     staff = await person("staff", "staff")
+    assessors = [await person(u, "assessor") for u in ("assessor", "assessor2")]
     today = local_today()
     added = 0
     for name, grades in GRADES:
@@ -53,7 +54,7 @@ async def seed_evaluations_demo() -> int:
                 {"kind": "inspection", "year": year, "result": "basic" if year == 2016 else "pass"},
             )
         for when, grade, score, certificate in grades:
-            await evaluations.record(
+            evaluation_id = await evaluations.record(
                 staff,
                 organization_id,
                 {
@@ -65,4 +66,8 @@ async def seed_evaluations_demo() -> int:
                 },
             )
             added += 1
+        # Only assigned assessors score an evaluation: the demo assessors have the newest one.
+        await evaluations.assign_assessors(
+            staff, evaluation_id, [a.id for a in assessors], today + dt.timedelta(days=30)
+        )
     return added

@@ -4,7 +4,13 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppConfig
 
-from incubator.accounts.tables import ApiToken, LoginAttempt, User, UserSession
+from incubator.accounts.tables import (
+    ApiToken,
+    LoginAttempt,
+    RegistrationAttempt,
+    User,
+    UserSession,
+)
 from incubator.activities.tables import Activity, ActivityFile, ActivityImport
 from incubator.applications.tables import Application, ApplicationFile, RecruitmentRound
 from incubator.center.tables import Desk, DeskAllocation, EntryAgreement, Room, SupportRecord
@@ -38,6 +44,7 @@ APP_CONFIG = AppConfig(
         User,
         UserSession,
         LoginAttempt,
+        RegistrationAttempt,
         ApiToken,
         AuditLog,
         StoredFile,

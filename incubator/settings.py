@@ -38,6 +38,12 @@ class Settings:
     login_max_failures: int = 5
     login_max_failures_per_address: int = 20
     login_window_minutes: int = 15
+    # Anonymous registrations per client address within an hour (each one hashes a password).
+    register_max_per_address: int = 5
+    # The total size of the files one applicant account may upload.
+    applicant_upload_quota_mb: int = 200
+    # Personal API tokens expire after this many days unless a shorter term is chosen.
+    token_days: int = 90
     # Reverse proxies whose X-Forwarded-For is believed (the client address for throttling).
     forwarded_allow_ips: str = "127.0.0.1"
     # Notification e-mail; off while smtp_host is empty.
@@ -53,6 +59,10 @@ class Settings:
     report_memory_mb: int = 1536
     # Up to this many pages a report renders while the user waits (about a second); more: a job.
     report_inline_pages: int = 6
+    # A ledger report of more rows is refused (narrow the filters); at most this many of one
+    # user's reports queued or rendering at once.
+    report_max_rows: int = 100_000
+    report_max_jobs: int = 3
 
     @property
     def production(self) -> bool:
@@ -74,6 +84,10 @@ class Settings:
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def applicant_upload_quota_bytes(self) -> int:
+        return self.applicant_upload_quota_mb * 1024 * 1024
 
 
 def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
@@ -170,11 +184,18 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         login_max_failures_per_address=_int(
             env, "INCUBATOR_LOGIN_MAX_FAILURES_PER_ADDRESS", 20, 1, 10_000
         ),
+        register_max_per_address=_int(env, "INCUBATOR_REGISTER_MAX_PER_ADDRESS", 5, 1, 10_000),
+        applicant_upload_quota_mb=_int(
+            env, "INCUBATOR_APPLICANT_UPLOAD_QUOTA_MB", 200, 1, 1_000_000
+        ),
+        token_days=_int(env, "INCUBATOR_TOKEN_DAYS", 90, 1, 3650),
         forwarded_allow_ips=env.get("INCUBATOR_FORWARDED_ALLOW_IPS") or "127.0.0.1",
         report_workers=_int(env, "INCUBATOR_REPORT_WORKERS", 2, 1, 16),
         report_timeout_seconds=_int(env, "INCUBATOR_REPORT_TIMEOUT", 120, 1, 3600),
         report_memory_mb=_int(env, "INCUBATOR_REPORT_MEMORY_MB", 1536, 128, 65536),
         report_inline_pages=_int(env, "INCUBATOR_REPORT_INLINE_PAGES", 6, 0, 10000),
+        report_max_rows=_int(env, "INCUBATOR_REPORT_MAX_ROWS", 100_000, 1, 10_000_000),
+        report_max_jobs=_int(env, "INCUBATOR_REPORT_MAX_JOBS", 3, 1, 100),
         **_smtp(env),
     )
 

@@ -51,6 +51,10 @@ PASSWORD_CHANGE = (
     ),
 )
 
-TOKEN_CREATE = (Field("name", N_("令牌名称"), required=True, max_length=100),)
+TOKEN_CREATE = (
+    Field("name", N_("令牌名称"), required=True, max_length=100),
+    # Empty: INCUBATOR_TOKEN_DAYS, which is also the longest term (checked by the service).
+    Field("days", N_("有效天数"), kind="int", low=1, high=3650),
+)
 
 USER_FILTERS = ("q", "role", "active")

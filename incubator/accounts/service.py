@@ -11,7 +11,13 @@ from typing import Any
 from piccolo.query.functions.aggregate import Count
 
 from incubator.accounts import rules
-from incubator.accounts.tables import ApiToken, LoginAttempt, User, UserSession
+from incubator.accounts.tables import (
+    ApiToken,
+    LoginAttempt,
+    RegistrationAttempt,
+    User,
+    UserSession,
+)
 from incubator.core import audit
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
@@ -176,6 +182,44 @@ async def user_for_session(key: str, idle: dt.timedelta) -> CurrentUser | None:
     return _current_user(row, via="session", prefix="u_")
 
 
+# --- public registration throttle --------------------------------------------------------
+
+REGISTER_WINDOW = dt.timedelta(hours=1)
+REGISTER_THROTTLED = N_("从您的网络地址提交的注册过多，请 1 小时后再试。")
+
+
+async def claim_registration(client_ip: str, max_per_address: int) -> None:
+    """Counts one registration try against the client address, or refuses it when the address
+    used up its tries this hour. Called before anything costly (the password hash) and before
+    anything that could tell whether a name exists, so both are limited per address."""
+    client_ip = client_ip[:64]
+    async with write_transaction():
+        used = await RegistrationAttempt.count().where(
+            (RegistrationAttempt.client_ip == client_ip)
+            & (RegistrationAttempt.at > _now() - REGISTER_WINDOW)
+        )
+        if used >= max_per_address:
+            raise AccountError(text(REGISTER_THROTTLED))
+        await RegistrationAttempt.insert(RegistrationAttempt(client_ip=client_ip))
+
+
+async def purge_old_attempts(login_window: dt.timedelta) -> int:
+    """Sign-in and registration tries older than their throttle window count for nothing."""
+    now = _now()
+    async with write_transaction():
+        logins = (
+            await LoginAttempt.delete()
+            .where(LoginAttempt.at <= now - login_window)
+            .returning(LoginAttempt.id)
+        )
+        registrations = (
+            await RegistrationAttempt.delete()
+            .where(RegistrationAttempt.at <= now - REGISTER_WINDOW)
+            .returning(RegistrationAttempt.id)
+        )
+    return len(logins) + len(registrations)
+
+
 async def purge_expired_sessions() -> int:
     deleted = (
         await UserSession.delete().where(UserSession.expires_at <= _now()).returning(UserSession.id)
@@ -188,11 +232,17 @@ async def purge_expired_sessions() -> int:
 TOKEN_PREFIX = "inc_"  # noqa: S105 - a visible prefix, not a secret
 
 
+class TokenExpired(Exception):
+    """A real, unrevoked token past its expiry: the API answers 401 saying so."""
+
+
 async def user_for_token(token: str) -> CurrentUser | None:
+    """The token's user; None for an unknown or revoked token; TokenExpired when expired."""
     row = (
         await ApiToken.select(
             ApiToken.id,
             ApiToken.last_used_at,
+            ApiToken.expires_at,
             *(getattr(ApiToken.user, c).as_alias(f"u_{c}") for c in _USER_COLUMNS),
         )
         .where(
@@ -205,38 +255,57 @@ async def user_for_token(token: str) -> CurrentUser | None:
     if row is None:
         return None
     now = _now()
+    if row["expires_at"] is None or row["expires_at"] <= now:
+        raise TokenExpired()
     if row["last_used_at"] is None or (now - row["last_used_at"]).total_seconds() >= 60:
         await ApiToken.update({ApiToken.last_used_at: now}).where(ApiToken.id == row["id"])
     return _current_user(row, via="token", prefix="u_")
 
 
-async def create_token(user: CurrentUser, name: str) -> str:
-    """Returns the token once; only its hash is kept."""
+async def create_token(user: CurrentUser, name: str, days: int, max_days: int) -> str:
+    """Returns the token once; only its hash is kept. It works for `days` days (at most
+    the operator's INCUBATOR_TOKEN_DAYS)."""
     name = name.strip()
     if not name or len(name) > 100:
         raise AccountError(_("请填写令牌名称（最多 100 个字符）"), field="name")
+    if not 1 <= days <= max_days:
+        raise AccountError(_("有效期须在 1 到 {n} 天之间").format(n=max_days), field="days")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    expires_at = _now() + dt.timedelta(days=days)
     async with write_transaction():
         rows = await ApiToken.insert(
-            ApiToken(user=user.id, name=name, token_hash=_digest(token), prefix=token[:10])
+            ApiToken(
+                user=user.id,
+                name=name,
+                token_hash=_digest(token),
+                prefix=token[:10],
+                expires_at=expires_at,
+            )
         ).returning(ApiToken.id)
-        await audit.record(user, "api_token", rows[0]["id"], "create", after={"name": name})
+        await audit.record(
+            user, "api_token", rows[0]["id"], "create", after={"name": name, "days": days}
+        )
     return token
 
 
 async def list_tokens(user: CurrentUser) -> list[dict]:
-    return (
+    rows = (
         await ApiToken.select(
             ApiToken.id,
             ApiToken.name,
             ApiToken.prefix,
             ApiToken.created_at,
             ApiToken.last_used_at,
+            ApiToken.expires_at,
             ApiToken.revoked_at,
         )
         .where(ApiToken.user == user.id)
         .order_by(ApiToken.id, ascending=False)
     )
+    now = _now()
+    for row in rows:
+        row["expired"] = row["expires_at"] is None or row["expires_at"] <= now
+    return rows
 
 
 async def revoke_token(user: CurrentUser, token_id: int) -> None:
@@ -321,18 +390,32 @@ async def _check_scope(data: dict) -> dict[str, str]:
     return errors
 
 
-async def create_user(actor: CurrentUser | None, data: dict) -> int:
+def new_user_errors(data: dict) -> dict[str, str]:
+    """The username's and the password's own faults (no lookups)."""
     errors: dict[str, str] = {}
     if err := rules.username_error(data["username"]):
         errors["username"] = err
     if err := rules.password_error(data["password"], data["username"]):
         errors["password"] = err
+    return errors
+
+
+async def username_taken(username: str) -> bool:
+    return await User.exists().where(User.username == username)
+
+
+async def create_user(
+    actor: CurrentUser | None, data: dict, password_hash: str | None = None
+) -> int:
+    """A new account. `password_hash`: the caller checked and hashed the password already
+    (outside its transaction: hashing takes a while)."""
+    errors = new_user_errors(data)
     errors.update(await _check_scope(data))
-    if await User.exists().where(User.username == data["username"]):
+    if await username_taken(data["username"]):
         errors["username"] = _("该用户名已被使用")
     if errors:
         raise AccountError(_("请修正表单中的错误"), errors=errors)
-    password_hash = await hash_password(data["password"])
+    password_hash = password_hash or await hash_password(data["password"])
     row = {
         "username": data["username"],
         "display_name": data.get("display_name") or "",
@@ -420,11 +503,11 @@ async def set_password(
             {User.password_hash: password_hash, User.version: User.version + 1}
         ).where(User.id == user_id)
         await UserSession.delete().where(UserSession.user == user_id)
-        if current_password is None:
-            # An admin reset answers a compromised account: its API tokens go too.
-            await ApiToken.update({ApiToken.revoked_at: _now()}).where(
-                (ApiToken.user == user_id) & ApiToken.revoked_at.is_null()
-            )
+        # A password change answers a suspected leak, by the user or by an admin: the API
+        # tokens go with the sessions, or a stolen token would outlive the new password.
+        await ApiToken.update({ApiToken.revoked_at: _now()}).where(
+            (ApiToken.user == user_id) & ApiToken.revoked_at.is_null()
+        )
         action = "change_password" if current_password is not None else "reset_password"
         await audit.record(actor, "app_user", user_id, action)
 

@@ -39,6 +39,13 @@ class LoginAttempt(Table, tablename="login_attempt"):
     succeeded = Boolean(default=False)
 
 
+class RegistrationAttempt(Table, tablename="registration_attempt"):
+    """One public registration tried from an address: the throttle counts these."""
+
+    client_ip = Varchar(length=64, index=True)
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+
+
 class ApiToken(Table, tablename="api_token"):
     user = ForeignKey(User, on_delete=OnDelete.restrict, null=False)
     name = Varchar(length=100)
@@ -47,4 +54,6 @@ class ApiToken(Table, tablename="api_token"):
     prefix = Varchar(length=12)
     created_at = Timestamptz(default=TimestamptzNow())
     last_used_at = Timestamptz(null=True, default=None)
+    # Refused from then on; tokens made before expiry existed have none and count as expired.
+    expires_at = Timestamptz(null=True, default=None)
     revoked_at = Timestamptz(null=True, default=None)

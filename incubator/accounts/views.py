@@ -106,7 +106,9 @@ class ProfileController(Controller):
             "tokens": await service.list_tokens(user),
             "uploads": await files.list_uploads_of(user.id),
             "password_form": formlib.empty(forms.PASSWORD_CHANGE),
-            "token_form": formlib.empty(forms.TOKEN_CREATE),
+            "token_form": formlib.empty(
+                forms.TOKEN_CREATE, {"days": settings_of(request).token_days}
+            ),
             "new_token": None,
             "max_upload_mb": settings_of(request).max_upload_mb,
             "upload_error": None,
@@ -137,8 +139,9 @@ class ProfileController(Controller):
             except AccountError as exc:
                 form.errors.update(exc.errors)
             else:
-                # Every session ended with the change; this browser gets a fresh one.
-                flash(request, _("密码已修改，其他设备上的登录已失效。"))
+                # Every session and API token ended with the change; this browser gets a fresh
+                # session.
+                flash(request, _("密码已修改，其他设备上的登录和个人访问令牌已失效。"))
                 return await sign_in(request, user, "/profile")
         return await self._page(request, status=400, password_form=form)
 
@@ -148,7 +151,10 @@ class ProfileController(Controller):
         form = formlib.bind(forms.TOKEN_CREATE, await form_data(request))
         if form.ok:
             try:
-                token = await service.create_token(user, form.cleaned["name"])
+                max_days = settings_of(request).token_days
+                token = await service.create_token(
+                    user, form.cleaned["name"], form.cleaned["days"] or max_days, max_days
+                )
             except AccountError as exc:
                 form.errors.update(exc.errors)
             else:

@@ -503,6 +503,7 @@ async def attach(
     name: str,
     uploads_dir: Path,
     max_bytes: int,
+    quota_bytes: int | None = None,
 ) -> None:
     """A photo (JPEG/PNG) or the sign-in sheet (also PDF) of an editable record."""
     if kind not in ("photo", "sign_in"):
@@ -531,6 +532,7 @@ async def attach(
                 allowed=allowed,
                 organization_id=current["organization"],
                 community_id=current["community"],
+                quota_bytes=quota_bytes,
             )
         except files.UploadError as exc:
             raise ActivityError(str(exc)) from exc

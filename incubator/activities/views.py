@@ -29,6 +29,7 @@ from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.pagination import page_request, sort_request
 from incubator.core.roles import ADMIN, ALL_ROLES, APPLICANT, COMMUNITY, STAFF, allow
+from incubator.core.web import takes_files
 from incubator.organizations.service import organization_choices
 from incubator.regions.service import community_options, grid_options
 
@@ -270,7 +271,7 @@ class ActivityController(Controller):
             flash(request, _("亮点标记已更新。"))
         return see_other(f"/activities/{activity_id}")
 
-    @post("/{activity_id:int}/files", opt=allow(*RECORDERS))
+    @post("/{activity_id:int}/files", opt=takes_files(allow(*RECORDERS)))
     async def upload(self, request: Request, activity_id: FromPath[int]) -> Redirect:
         data = await form_data(request)
         settings = settings_of(request)
@@ -290,6 +291,7 @@ class ActivityController(Controller):
                     upload.filename,
                     settings.uploads_dir,
                     settings.max_upload_bytes,
+                    settings.applicant_upload_quota_bytes,
                 )
         except ActivityError as exc:
             flash(request, exc.message, "error")
@@ -341,7 +343,7 @@ class ImportController(Controller):
             headers=download_headers("服务记录台账导入模板.xlsx"),
         )
 
-    @post("/")
+    @post("/", opt=takes_files())
     async def upload(self, request: Request) -> Redirect:
         upload = (await form_data(request)).get("file")
         if not is_upload(upload) or not upload.filename:

@@ -12,8 +12,9 @@ from incubator.applications.tables import Application, ApplicationFile
 from incubator.core import audit, files
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
-from incubator.core.i18n import _, local_today
+from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import update_versioned
+from incubator.core.passwords import hash_password
 from incubator.core.personal import phone_error
 from incubator.core.sequences import next_value
 from incubator.organizations import pipeline_service as pipeline
@@ -42,6 +43,10 @@ class ApplicationError(ValueError):
         self.errors = errors or []
 
 
+class RegistrationThrottled(ApplicationError):
+    """Too many registrations from this client address this hour (answered as 429)."""
+
+
 class NotYours(ApplicationError):
     """The organization does not exist or is outside the caller's scope (answered as 404)."""
 
@@ -53,23 +58,28 @@ async def _organization(user: CurrentUser, organization_id: int) -> dict:
     return organization
 
 
-async def current(user: CurrentUser, organization_id: int) -> dict[str, Any]:
-    """The organization's latest application (a new draft if it has none), its documents and
-    what is still missing."""
+async def current(
+    user: CurrentUser, organization_id: int, *, create: bool = False
+) -> dict[str, Any]:
+    """The organization's latest application, its documents and what is still missing. With
+    none yet, an unsaved blank draft: pages only look (a GET writes nothing); the writes that
+    need a row (`create`) insert it first."""
     organization = await _organization(user, organization_id)
-    async with write_transaction():
-        row = (
-            await Application.select()
-            .where(Application.organization == organization_id)
-            .order_by(Application.id, ascending=False)
-            .first()
-        )
-        if row is None:
-            inserted = await Application.insert(
-                Application(organization=organization_id)
-            ).returning(Application.id)
-            row = await Application.select().where(Application.id == inserted[0]["id"]).first()
-    documents = await _documents(row["id"])
+    latest = (
+        Application.select()
+        .where(Application.organization == organization_id)
+        .order_by(Application.id, ascending=False)
+        .first()
+    )
+    if create:
+        async with write_transaction():
+            row = await latest
+            if row is None:
+                await Application.insert(Application(organization=organization_id))
+                row = await latest
+    else:
+        row = await latest or {**Application(organization=organization_id).to_dict(), "id": None}
+    documents = await _documents(row["id"]) if row["id"] is not None else {}
     status = organization["registration_status"]
     return {
         "application": row,
@@ -105,7 +115,7 @@ def _editable(application: dict) -> None:
 async def save_draft(
     user: CurrentUser, organization_id: int, version: int, data: dict[str, Any]
 ) -> None:
-    state = await current(user, organization_id)
+    state = await current(user, organization_id, create=True)
     application = state["application"]
     _editable(application)
     values = {field: _stored(field, data[field]) for field in FORM_FIELDS if field in data}
@@ -123,11 +133,12 @@ async def attach(
     name: str,
     uploads_dir: Path,
     max_bytes: int,
+    quota_bytes: int,
 ) -> None:
     """Stores a document for the draft; a newer upload of the same kind replaces the older."""
     if document not in dict(rules.DOCUMENTS):
         raise ApplicationError(_("未知的材料类型"))
-    state = await current(user, organization_id)
+    state = await current(user, organization_id, create=True)
     application = state["application"]
     _editable(application)
     async with files.discard_on_failure(), write_transaction():
@@ -140,6 +151,7 @@ async def attach(
                 actor=user,
                 allowed=(files.PDF, files.JPEG, files.PNG, files.DOCX),
                 organization_id=organization_id,
+                quota_bytes=quota_bytes,
             )
         except files.UploadError as exc:
             raise ApplicationError(str(exc)) from exc
@@ -221,33 +233,52 @@ async def receipt(user: CurrentUser, organization_id: int) -> dict | None:
     }
 
 
-async def register_applicant(data: dict[str, Any]) -> int:
+# Shown when the organization name or the username is already there. Which one is not said,
+# nor that anything exists: usernames are secret (they are half of a sign-in), and a named
+# refusal would turn /register into a lookup. A refusal itself still hints that something
+# matched; every try counts against the address's hourly registrations (claim_registration),
+# so guessing stays slow.
+NOT_ACCEPTED = N_(
+    "注册未能受理。请换一个用户名后再试；如果您的组织以前在中心登记过，请联系中心工作人员开通账号。"
+)
+
+
+async def register_applicant(data: dict[str, Any], client_ip: str, max_per_address: int) -> int:
     """A new organization and its applicant account, together or not at all; returns the
-    user id. Field errors come back as ApplicationError.errors of (field, message)."""
+    user id. Field errors come back as ApplicationError.errors of (field, message); a refusal
+    that must not name its reason, as ApplicationError without errors."""
     from incubator.accounts import service as accounts
     from incubator.organizations import service as organizations
 
-    errors: dict[str, str] = {}
+    errors = accounts.new_user_errors(data)
     if err := phone_error(data["phone"]):
         errors["phone"] = err
-    if await organizations.organization_id_by_name(data["organization_name"]):
-        errors["organization_name"] = _("已有同名的社会组织，请联系中心工作人员")
     if errors:
         raise ApplicationError(_("请修正表单中的错误"), [f"{k}:{v}" for k, v in errors.items()])
-    async with write_transaction():
-        organization_id = await organizations.create_organization(
-            None,
-            {
-                "name": data["organization_name"],
-                "org_type": "community_org",
-                "registration_status": data["registration_status"],
-                "service_field": data["service_field"],
-                "community_id": data.get("community_id"),
-                "contact_name": data["display_name"],
-                "contact_phone": data["phone"],
-            },
-        )
-        try:
+    try:
+        await accounts.claim_registration(client_ip, max_per_address)
+    except accounts.AccountError as exc:
+        raise RegistrationThrottled(exc.message) from exc
+    # Hashed once the address may register, and outside the transaction (it takes a while).
+    password_hash = await hash_password(data["password"])
+    try:
+        async with write_transaction():
+            if await organizations.organization_id_by_name(
+                data["organization_name"]
+            ) or await accounts.username_taken(data["username"]):
+                raise ApplicationError(text(NOT_ACCEPTED))
+            organization_id = await organizations.create_organization(
+                None,
+                {
+                    "name": data["organization_name"],
+                    "org_type": "community_org",
+                    "registration_status": data["registration_status"],
+                    "service_field": data["service_field"],
+                    "community_id": data.get("community_id"),
+                    "contact_name": data["display_name"],
+                    "contact_phone": data["phone"],
+                },
+            )
             return await accounts.create_user(
                 None,
                 {
@@ -258,8 +289,9 @@ async def register_applicant(data: dict[str, Any]) -> int:
                     "role": "applicant",
                     "organization_id": organization_id,
                 },
+                password_hash=password_hash,
             )
-        except accounts.AccountError as exc:
-            raise ApplicationError(
-                exc.message, [f"{k}:{v}" for k, v in exc.errors.items()]
-            ) from exc
+    except (accounts.AccountError, organizations.OrganizationError) as exc:
+        if "username" in exc.errors:  # taken between the check and the insert
+            raise ApplicationError(text(NOT_ACCEPTED)) from exc
+        raise ApplicationError(exc.message, [f"{k}:{v}" for k, v in exc.errors.items()]) from exc

@@ -10,7 +10,7 @@ from litestar.response import Redirect, Template
 from incubator.accounts import service as accounts
 from incubator.accounts.views import sign_in
 from incubator.applications import forms, rounds, rules, service
-from incubator.applications.service import ApplicationError, NotYours
+from incubator.applications.service import ApplicationError, NotYours, RegistrationThrottled
 from incubator.core import forms as formlib
 from incubator.core.flash import flash
 from incubator.core.http import form_data, form_list, is_upload, see_other, settings_of, user_of
@@ -18,6 +18,7 @@ from incubator.core.i18n import N_, _, text
 from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.roles import ADMIN, APPLICANT, PUBLIC_ROUTE, STAFF, allow
+from incubator.core.web import client_ip, takes_files
 from incubator.organizations import rules as organization_rules
 from incubator.regions import service as regions
 
@@ -80,7 +81,7 @@ class ApplicationController(Controller):
             return see_other(f"/organizations/{organization_id}/application")
         return await self._page(request, organization_id, form=form, status=400)
 
-    @post("/files")
+    @post("/files", opt=takes_files())
     async def upload(self, request: Request, organization_id: FromPath[int]) -> Redirect:
         data = await form_data(request)
         upload, document = data.get("file"), data.get("document")
@@ -97,6 +98,7 @@ class ApplicationController(Controller):
                     upload.filename,
                     settings.uploads_dir,
                     settings.max_upload_bytes,
+                    settings.applicant_upload_quota_bytes,
                 )
             except NotYours:
                 raise NotFoundException() from None
@@ -155,11 +157,13 @@ class RegisterController(Controller):
     path = "/register"
     opt = PUBLIC_ROUTE
 
-    async def _page(self, form: formlib.Form, status: int = 200) -> Template:
+    async def _page(
+        self, form: formlib.Form, status: int = 200, refusal: str | None = None
+    ) -> Template:
         communities = [(str(c["id"]), c["name"]) for c in await regions.community_choices()]
         return Template(
             "applications/register.html",
-            context={"form": form, "communities": communities},
+            context={"form": form, "communities": communities, "refusal": refusal},
             status_code=status,
         )
 
@@ -172,22 +176,28 @@ class RegisterController(Controller):
     @post("/")
     async def register(self, request: Request) -> Template | Redirect:
         form = formlib.bind(forms.REGISTER, await form_data(request))
+        refusal, status = None, 400
         if form.ok:
+            settings = settings_of(request)
             try:
-                user_id = await service.register_applicant(form.cleaned)
+                user_id = await service.register_applicant(
+                    form.cleaned, client_ip(request.scope), settings.register_max_per_address
+                )
+            except RegistrationThrottled as exc:
+                refusal, status = exc.message, 429
             except ApplicationError as exc:
                 for item in exc.errors:
                     field, _sep, message = item.partition(":")
                     form.add_error(field, message)
                 if not exc.errors:
-                    form.add_error("organization_name", exc.message)
+                    refusal = exc.message
             else:
                 user = await accounts.session_user(user_id)
                 flash(request, _("注册成功，请填写入壳申请。"))
                 return await sign_in(
                     request, user, f"/organizations/{user.organization_id}/application"
                 )
-        return await self._page(form, status=400)
+        return await self._page(form, status=status, refusal=refusal)
 
 
 class RoundController(Controller):

@@ -12,13 +12,14 @@ from incubator.core.flash import flash
 from incubator.core.http import form_data, is_upload, safe_next, see_other, settings_of, user_of
 from incubator.core.i18n import _
 from incubator.core.roles import allow_signed_in
+from incubator.core.web import takes_files
 
 
 class FileController(Controller):
     path = "/files"
     opt = allow_signed_in()
 
-    @post("/")
+    @post("/", opt=takes_files())
     async def upload(self, request: Request) -> Redirect:
         settings = settings_of(request)
         data = await form_data(request)
@@ -37,6 +38,7 @@ class FileController(Controller):
                 data=content,
                 original_name=upload.filename or "file",
                 actor=user_of(request),
+                quota_bytes=settings.applicant_upload_quota_bytes,
             )
         except files.UploadError as exc:
             flash(request, str(exc), "error")

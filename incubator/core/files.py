@@ -17,11 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import anyio.to_thread
+from piccolo.query.functions.aggregate import Sum
 
 from incubator.core import audit
 from incubator.core.auth import CurrentUser
 from incubator.core.db import write_transaction
 from incubator.core.i18n import _
+from incubator.core.roles import APPLICANT
 from incubator.core.tables import StoredFile
 
 
@@ -119,11 +121,17 @@ async def store_upload(
     allowed: tuple[FileKind, ...] = ALL_KINDS,
     community_id: int | None = None,
     organization_id: int | None = None,
+    quota_bytes: int | None = None,
 ) -> dict:
+    """Stores one upload. `quota_bytes`: the most an applicant account may have uploaded in
+    all (INCUBATOR_APPLICANT_UPLOAD_QUOTA_MB); every route an applicant uploads through
+    passes it."""
     if not data:
         raise UploadError(_("文件为空，请重新选择文件。"))
     if len(data) > max_bytes:
         raise UploadError(_("文件过大：最大允许 {mb} MB。").format(mb=max_bytes // (1024 * 1024)))
+    if quota_bytes is not None and actor.role == APPLICANT:
+        await _check_quota(actor, len(data), quota_bytes)
     kind = detect_kind(data)
     if kind is None or kind not in allowed:
         names = "、".join(k.code.upper() for k in allowed)
@@ -161,6 +169,26 @@ async def store_upload(
         path.unlink(missing_ok=True)
         raise
     return {"id": file_id, **row}
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}"
+
+
+async def _check_quota(actor: CurrentUser, size: int, quota_bytes: int) -> None:
+    """Counted from the files stored in the database: what this account ever uploaded."""
+    row = (
+        await StoredFile.select(Sum(StoredFile.size, alias="used"))
+        .where(StoredFile.uploaded_by == actor.id)
+        .first()
+    )
+    used = int((row or {}).get("used") or 0)
+    if used + size > quota_bytes:
+        raise UploadError(
+            _("上传空间不足：您已上传 {used} MB，上限 {quota} MB，请联系中心工作人员。").format(
+                used=_mb(used), quota=_mb(quota_bytes)
+            )
+        )
 
 
 async def get_file(file_id: int) -> dict | None:

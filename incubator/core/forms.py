@@ -7,6 +7,7 @@ has errors, render the page again with `form.values` (the input kept) and `form.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -65,7 +66,14 @@ def _clean(f: Field, raw: str, form: Form) -> Any:
             form.add_error(f.name, message.format(label=label))
         return None
     if f.kind in ("text", "textarea", "password"):
-        if len(raw) > f.max_length:
+        if f.kind != "password" and _has_control(raw, multiline=f.kind == "textarea"):
+            message = (
+                _("{label}不能包含控制字符")
+                if f.kind == "textarea"
+                else _("{label}不能包含换行或其他控制字符")
+            )
+            form.add_error(f.name, message.format(label=label))
+        elif len(raw) > f.max_length:
             form.add_error(f.name, _("{label}最多 {n} 个字符").format(label=label, n=f.max_length))
         elif len(raw) < f.min_length:
             form.add_error(f.name, _("{label}至少 {n} 个字符").format(label=label, n=f.min_length))
@@ -102,6 +110,20 @@ def _clean(f: Field, raw: str, form: Form) -> Any:
             return None
         return raw
     raise ValueError(f"unknown field kind {f.kind}")
+
+
+# A textarea keeps its lines and tabs; nothing else invisible is typed by people.
+_MULTILINE_OK = frozenset("\n\r\t")
+
+
+def _has_control(text: str, multiline: bool) -> bool:
+    """Control characters (NUL, CR, LF, ESC ...) and line/paragraph separators. A single-line
+    value ends up in e-mail subjects, file names and CSV cells, where they break or inject;
+    PostgreSQL refuses NUL outright."""
+    return any(
+        unicodedata.category(ch) in ("Cc", "Zl", "Zp") and not (multiline and ch in _MULTILINE_OK)
+        for ch in text
+    )
 
 
 def _clean_decimal(f: Field, raw: str, form: Form, label: str) -> Decimal | None:

@@ -101,7 +101,9 @@ class RequestContextMiddleware(ASGIMiddleware):
 
     async def _user(self, scope: Scope, cookies: dict[str, str]) -> CurrentUser | None:
         authorization = _header(scope, b"authorization")
-        if authorization.lower().startswith("bearer "):
+        # Tokens are for the API only: elsewhere the header is ignored, so a leaked token
+        # never opens the pages (and the pages keep their CSRF protection).
+        if scope["path"].startswith("/api/") and authorization.lower().startswith("bearer "):
             return await accounts.user_for_token(authorization[7:].strip())
         key = cookies.get(SESSION_COOKIE)
         return await accounts.user_for_session(key, self.idle) if key else None
@@ -109,7 +111,12 @@ class RequestContextMiddleware(ASGIMiddleware):
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         cookies = _cookies(scope)
         i18n.set_language(i18n.pick_language(cookies.get(i18n.LANG_COOKIE), self.settings.lang))
-        user = await self._user(scope, cookies)
+        try:
+            user = await self._user(scope, cookies)
+        except accounts.TokenExpired:
+            message = i18n._("个人访问令牌已过期，请在个人设置中创建新令牌")
+            await send_json(send, 401, {"message": message, "status_code": 401})
+            return
         scope["user"] = user
         state: Any = scope
         incoming = cookies.get(flash.FLASH_COOKIE)
@@ -142,6 +149,50 @@ class RequestContextMiddleware(ASGIMiddleware):
             await send(message)
 
         await next_app(scope, receive, send_with_flash)
+
+
+# Handler opt: this route takes uploaded files, so its body may be as large as an upload.
+TAKES_FILES = "takes_files"
+# Every other body (forms, API JSON): far more than any form needs, far less than an upload.
+FORM_MAX_BYTES = 1024 * 1024
+
+
+def takes_files(opt: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`opt` of a handler that reads uploaded files: `@post(..., opt=takes_files())`, or
+    `opt=takes_files(allow(...))` (handler opt adds to its controller's)."""
+    return {**(opt or {}), TAKES_FILES: True}
+
+
+class BodySizeMiddleware(ASGIMiddleware):
+    """Refuses a request body over its route's limit before anything parses it (the CSRF check
+    parses forms first): by its Content-Length, and by the bytes actually received. Routes that
+    take files may receive an upload and a little form around it; others FORM_MAX_BYTES."""
+
+    scopes = (ScopeType.HTTP,)
+
+    def __init__(self, upload_limit: int, form_limit: int = FORM_MAX_BYTES) -> None:
+        self.upload_limit = upload_limit
+        self.form_limit = form_limit
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        handler = scope.get("route_handler")
+        files = handler is not None and handler.opt.get(TAKES_FILES, False)
+        limit = self.upload_limit if files else self.form_limit
+        length = _header(scope, b"content-length")
+        if length.isdigit() and int(length) > limit:
+            raise HTTPException(status_code=413)
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:  # chunked, or a Content-Length that lied
+                    raise HTTPException(status_code=413)
+            return message
+
+        await next_app(scope, limited_receive, send)
 
 
 class AllowedHostsMiddleware(ASGIMiddleware):
@@ -270,7 +321,7 @@ ERROR_TITLES = {
     403: N_("没有权限"),
     404: N_("页面不存在"),
     405: N_("不支持的请求方式"),
-    413: N_("上传内容过大"),
+    413: N_("提交的内容过大"),
     429: N_("请求过于频繁"),
     500: N_("服务器内部错误"),
 }

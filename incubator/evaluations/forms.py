@@ -33,3 +33,6 @@ DOWNGRADE = (
     Field("reason", N_("降级原因"), required=True, max_length=2000),
     Field("version", N_("版本"), kind="int", low=1),
 )
+
+# Staff assign assessors to score an evaluation (the assessors are ticked checkboxes).
+ASSIGN = (Field("due_date", N_("评分期限"), kind="date"),)

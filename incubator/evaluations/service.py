@@ -12,8 +12,8 @@ from typing import Any
 from incubator.core import audit, files
 from incubator.core.auth import CurrentUser
 from incubator.core.dates import add_months
-from incubator.core.db import read_transaction, write_transaction
-from incubator.core.i18n import N_, _, local_today
+from incubator.core.db import lock_rows, read_transaction, write_transaction
+from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import update_versioned
 from incubator.core.scoping import scope_filter, where_all
 from incubator.evaluations import rules
@@ -22,11 +22,15 @@ from incubator.evaluations.tables import ComplianceRecord, Evaluation
 from incubator.organizations.service import get_organization
 from incubator.organizations.tables import Organization
 from incubator.regions.tables import Community
+from incubator.reviews import service as reviews
 from incubator.scoring import rules as scoring_rules
 from incubator.scoring import service as scoring
+from incubator.workitems import rules as workitem_rules
 from incubator.workitems import service as workitems
 
 SUBJECT = "evaluation"
+# Assessors score an evaluation's panel sheet only when assigned: a review item of this kind.
+REVIEW_KIND = workitem_rules.EVALUATION_REVIEW.code
 audit.label_tables({"evaluation": N_("评估等级"), "compliance_record": N_("年检与处罚记录")})
 audit.label_actions({"downgrade": N_("降级")})
 
@@ -242,20 +246,110 @@ async def downgrade(
 # --- indicator scores (the scoring engine) -------------------------------------------------
 
 
+async def assign_assessors(
+    actor: CurrentUser, evaluation_id: int, assessor_ids: list[int], due_date: dt.date | None
+) -> int:
+    """Staff assign assessors to score the evaluation's panel sheet, as screening reviews are
+    assigned; returns how many new assignments were made. All or nothing."""
+    assessor_ids = list(dict.fromkeys(assessor_ids))
+    async with write_transaction():
+        # Two staff assigning at once must not both pass the already-assigned check.
+        await lock_rows(Evaluation, [evaluation_id])
+        evaluation = await get_evaluation(actor, evaluation_id)
+        if evaluation is None:
+            raise EvaluationError(_("评估记录不存在"))
+        try:
+            await reviews.check_assessors(assessor_ids)
+            return await reviews.assign_reviewers(
+                actor,
+                REVIEW_KIND,
+                (SUBJECT, evaluation_id),
+                assessor_ids,
+                due_date,
+                title=_("{name}：{review}").format(
+                    name=evaluation["organization_name"],
+                    review=text(workitem_rules.EVALUATION_REVIEW.label),
+                ),
+                community_id=evaluation["community_id"],
+                organization_id=evaluation["organization"],
+            )
+        except reviews.ReviewError as exc:
+            raise EvaluationError(exc.message) from exc
+        except workitems.WorkItemError as exc:
+            raise EvaluationError(exc.message) from exc
+
+
+async def assigned_assessors(actor: CurrentUser, evaluation_id: int) -> list[dict]:
+    """The evaluation's review items the actor may see (staff: all; an assessor: their own)."""
+    return [
+        item
+        for item in await workitems.items_for_subject(actor, SUBJECT, evaluation_id)
+        if item["kind"] == REVIEW_KIND
+    ]
+
+
+async def scorer_column(actor: CurrentUser, evaluation: dict) -> tuple[str, dict | None] | None:
+    """Where the actor scores this evaluation, and the assignment that allows it, or None:
+    staff and admins on the panel, the organization itself its self-assessment, an assessor
+    only on an evaluation they are assigned to."""
+    if actor.role in ("admin", "staff"):
+        return "panel", None
+    if actor.role == "applicant" and actor.organization_id == evaluation["organization"]:
+        return "self", None
+    if actor.role == "assessor":
+        item = await reviews.assignment(actor, REVIEW_KIND, (SUBJECT, evaluation["id"]))
+        if item is not None:
+            return "panel", item
+    return None
+
+
 async def score_sheet(actor: CurrentUser, evaluation_id: int) -> dict[str, Any]:
-    """The actor's sheet on this evaluation, on the rubric of the organization's type."""
+    """The actor's sheet on this evaluation, on the rubric of the organization's type; blank
+    (and not saved) until the first save. Anyone who may not score it gets EvaluationError."""
     evaluation = await get_evaluation(actor, evaluation_id)
     if evaluation is None:
+        raise EvaluationError(_("评估记录不存在"))
+    allowed = await scorer_column(actor, evaluation)
+    if allowed is None:
         raise EvaluationError(_("评估记录不存在"))
     rubric = await _rubric_for(evaluation["org_type"])
     if rubric is None:
         raise EvaluationError(_("该类型社会组织没有评估指标"))
-    column = "self" if actor.role == "applicant" else "panel"
-    sheet_id = await scoring.open_sheet(actor, rubric["id"], (SUBJECT, evaluation_id), column)
-    sheet = await scoring.get_sheet(sheet_id)
-    if sheet and sheet["rubric"] != rubric["id"]:
-        rubric = await scoring.get_rubric(sheet["rubric"])
-    return {"evaluation": evaluation, "rubric": rubric, "sheet": sheet}
+    column, item = allowed
+    sheet = await scoring.find_sheet(actor, rubric["id"], (SUBJECT, evaluation_id), column)
+    return {
+        "evaluation": evaluation,
+        "rubric": rubric,
+        "sheet": sheet,
+        "column": column,
+        "assignment": item,
+    }
+
+
+async def save_scores(
+    actor: CurrentUser,
+    evaluation_id: int,
+    sheet_version: int,
+    points: dict[str, float | None],
+    comments: dict[str, str],
+    comment: str,
+    submit: bool,
+) -> float:
+    """Saves the actor's sheet (made on this first save); an assessor's submit completes their
+    assignment. EvaluationError when they may not score it, ScoringError for the sheet."""
+    page = await score_sheet(actor, evaluation_id)
+    item = page["assignment"]
+    if item is not None and item["status"] != "assigned":
+        raise scoring.ScoringError(_("该评审任务已结束"))
+    subject = (SUBJECT, evaluation_id)
+    async with write_transaction():
+        sheet_id = await scoring.open_sheet(actor, page["rubric"]["id"], subject, page["column"])
+        total = await scoring.save_sheet(
+            actor, sheet_id, sheet_version, points, comments, comment, submit
+        )
+        if submit and item is not None:
+            await workitems.move(actor, item["id"], item["version"], "submitted")
+    return total
 
 
 async def indicator_summary(actor: CurrentUser, evaluation_id: int) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from incubator.core import forms as formlib
 from incubator.core.flash import flash
 from incubator.core.http import (
     form_data,
+    form_list,
     found,
     int_or_none,
     is_upload,
@@ -23,13 +24,16 @@ from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.roles import ADMIN, ALL_ROLES, APPLICANT, ASSESSOR, COMMUNITY, STAFF, allow
+from incubator.core.web import takes_files
 from incubator.evaluations import forms, rules, service
 from incubator.evaluations.service import EvaluationError
 from incubator.regions.service import community_options
+from incubator.reviews import service as reviews
 from incubator.scoring import rules as scoring_rules
 from incubator.scoring import service as scoring
 from incubator.scoring.forms import sheet_inputs
 from incubator.scoring.posting import save_posted_sheet
+from incubator.workitems import rules as workitem_rules
 
 NAV = (
     NavItem(
@@ -91,15 +95,19 @@ class EvaluationController(Controller):
     async def show(self, request: Request, evaluation_id: FromPath[int]) -> Template:
         user = user_of(request)
         evaluation = found(await service.get_evaluation(user, evaluation_id))
+        may_manage = user.role in (ADMIN, STAFF)
         return Template(
             "evaluations/show.html",
             context={
                 "evaluation": evaluation,
                 "scores": await service.indicator_summary(user, evaluation_id),
                 "columns": dict(scoring_rules.COLUMNS),
-                "may_manage": user.role in (ADMIN, STAFF),
-                "may_score": user.role in (ADMIN, STAFF, ASSESSOR)
-                or (user.role == APPLICANT and user.organization_id == evaluation["organization"]),
+                "may_manage": may_manage,
+                "may_score": await service.scorer_column(user, evaluation) is not None,
+                "assigned": await service.assigned_assessors(user, evaluation_id),
+                "assessors": await reviews.assessors() if may_manage else [],
+                "review_kind": workitem_rules.EVALUATION_REVIEW,
+                "assign_form": formlib.empty(forms.ASSIGN),
                 "downgrade_form": formlib.empty(
                     forms.DOWNGRADE, {"version": evaluation["version"]}
                 ),
@@ -138,17 +146,18 @@ class EvaluationController(Controller):
         data = await form_data(request)
         try:
             page = await service.score_sheet(user, evaluation_id)
+            outcome = await save_posted_sheet(
+                request,
+                data,
+                page["rubric"],
+                lambda *sheet: service.save_scores(user, evaluation_id, *sheet),
+                scoring.ScoringError,
+                back=f"/evaluations/{evaluation_id}/scores",
+                done=f"/evaluations/{evaluation_id}",
+            )
         except EvaluationError:
+            # Not assigned (or not theirs): answered exactly like a missing evaluation.
             raise NotFoundException() from None
-        outcome = await save_posted_sheet(
-            request,
-            data,
-            page["rubric"],
-            lambda *sheet: scoring.save_sheet(user, page["sheet"]["id"], *sheet),
-            scoring.ScoringError,
-            back=f"/evaluations/{evaluation_id}/scores",
-            done=f"/evaluations/{evaluation_id}",
-        )
         if isinstance(outcome, Redirect):
             return outcome
         errors, entered = outcome
@@ -156,7 +165,28 @@ class EvaluationController(Controller):
             request, evaluation_id, status=400, errors=errors, entered=entered
         )
 
-    @post("/{evaluation_id:int}/scans", opt=allow(ADMIN, STAFF))
+    @post("/{evaluation_id:int}/assessors", opt=allow(ADMIN, STAFF))
+    async def assign(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
+        """Staff assign the assessors who may score this evaluation's panel sheet."""
+        form = formlib.bind(forms.ASSIGN, await form_data(request))
+        back = f"/evaluations/{evaluation_id}#assessors"
+        if not form.ok:
+            flash(request, "；".join(form.errors.values()), "error")
+            return see_other(back)
+        chosen = [
+            i for v in await form_list(request, "assessor") if (i := int_or_none(v)) is not None
+        ]
+        try:
+            created = await service.assign_assessors(
+                user_of(request), evaluation_id, chosen, form.cleaned["due_date"]
+            )
+        except EvaluationError as exc:
+            flash(request, exc.message, "error")
+        else:
+            flash(request, _("已安排 {n} 位评审。").format(n=created))
+        return see_other(back)
+
+    @post("/{evaluation_id:int}/scans", opt=takes_files(allow(ADMIN, STAFF)))
     async def scans(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
         data = await form_data(request)
         upload = data.get("file")

@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import logging
 import smtplib
+import unicodedata
 from email.message import EmailMessage
 
 import anyio.to_thread
@@ -52,11 +53,19 @@ async def mark_all_read(user: CurrentUser) -> None:
     )
 
 
+def header_safe(value: str) -> str:
+    """A header value on one line: control characters (CR, LF, NUL ...) and line separators
+    become spaces, so a name typed with a line break can neither break the message nor add
+    headers of its own."""
+    cleaned = "".join(" " if unicodedata.category(ch) in ("Cc", "Zl", "Zp") else ch for ch in value)
+    return " ".join(cleaned.split())
+
+
 def _send(settings: Settings, to: str, subject: str, body: str) -> None:
     message = EmailMessage()
-    message["From"] = settings.smtp_from
-    message["To"] = to
-    message["Subject"] = subject
+    message["From"] = header_safe(settings.smtp_from)
+    message["To"] = header_safe(to)
+    message["Subject"] = header_safe(subject)
     message.set_content(body)
     with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
         if settings.smtp_starttls:
@@ -66,23 +75,44 @@ def _send(settings: Settings, to: str, subject: str, body: str) -> None:
         smtp.send_message(message)
 
 
+def _refused_for_good(exc: Exception) -> bool:
+    """This one message can never go out (a 5xx for its recipient or its content, a header
+    Python will not write); anything else (server down, a 4xx) is worth retrying later."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _msg in exc.recipients.values())
+    if isinstance(exc, smtplib.SMTPDataError):
+        return exc.smtp_code >= 500
+    return isinstance(exc, ValueError)
+
+
 async def send_pending_emails(settings: Settings, base_url: str = "") -> int:
-    """E-mails notifications not yet sent to users who have an address; returns how many."""
+    """E-mails notifications not yet sent to users who have an address; returns how many.
+    One bad message is marked failed and logged; it never holds up the others."""
     rows = await Notification.select(
         Notification.id,
         Notification.title,
         Notification.body,
         Notification.link,
         Notification.user.email.as_alias("email"),
-    ).where(Notification.emailed_at.is_null() & (Notification.user.email != ""))
+    ).where(
+        Notification.emailed_at.is_null()
+        & Notification.email_failed_at.is_null()
+        & (Notification.user.email != "")
+    )
     sent = 0
     for row in rows:
         text = f"{row['body']}\n\n{base_url}{row['link']}".strip()
         try:
             await anyio.to_thread.run_sync(_send, settings, row["email"], row["title"], text)
-        except (OSError, smtplib.SMTPException):
-            log.exception("sending notification %s failed; will retry", row["id"])
-            break
+        except (OSError, ValueError) as exc:  # smtplib's errors are OSErrors
+            if not _refused_for_good(exc):
+                log.exception("sending notification %s failed; will retry", row["id"])
+                break
+            log.exception("notification %s could not be e-mailed; marked failed", row["id"])
+            await Notification.update(
+                {Notification.email_failed_at: dt.datetime.now(dt.UTC)}
+            ).where(Notification.id == row["id"])
+            continue
         await Notification.update({Notification.emailed_at: dt.datetime.now(dt.UTC)}).where(
             Notification.id == row["id"]
         )

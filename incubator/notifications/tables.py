@@ -15,3 +15,5 @@ class Notification(Table, tablename="notification"):
     link = Varchar(length=300, default="")
     read_at = Timestamptz(null=True, default=None)
     emailed_at = Timestamptz(null=True, default=None)
+    # The mail server refused this one message: not retried, the others still go out.
+    email_failed_at = Timestamptz(null=True, default=None)

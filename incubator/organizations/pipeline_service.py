@@ -106,6 +106,7 @@ class Attachment:
     name: str
     uploads_dir: Path
     max_bytes: int
+    quota_bytes: int | None = None
 
 
 async def transition(
@@ -151,6 +152,7 @@ async def transition(
                     actor=actor,
                     allowed=(files.PDF, files.JPEG, files.PNG),
                     organization_id=organization_id,
+                    quota_bytes=attachment.quota_bytes,
                 )
             except files.UploadError as exc:
                 raise PipelineError(str(exc)) from exc

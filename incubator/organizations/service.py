@@ -128,6 +128,15 @@ async def get_organization(user: CurrentUser, organization_id: int) -> dict | No
     return await where_all(query, organization_scope(user)).first()
 
 
+async def _community_errors(data: dict) -> dict[str, str]:
+    community_id = data.get("community_id")
+    if community_id is not None and not await Community.exists().where(
+        Community.id == community_id
+    ):
+        return {"community_id": _("所选社区不存在")}
+    return {}
+
+
 async def check(user: CurrentUser, data: dict, organization_id: int | None) -> dict[str, str]:
     """Every problem with the profile at once (also with fields the form already refused)."""
     errors: dict[str, str] = {}
@@ -152,11 +161,7 @@ async def check(user: CurrentUser, data: dict, organization_id: int | None) -> d
     if user.role == "community":
         # A community officer registers organizations of their own community only.
         data["community_id"] = user.community_id
-    community_id = data.get("community_id")
-    if community_id is not None and not await Community.exists().where(
-        Community.id == community_id
-    ):
-        errors["community_id"] = _("所选社区不存在")
+    errors.update(await _community_errors(data))
     others = Organization.id != (organization_id or -1)
     if data.get("name") and await Organization.exists().where(
         (Organization.name == data["name"]) & others
@@ -188,11 +193,11 @@ def _row(data: dict) -> dict[str, Any]:
 
 
 async def create_organization(actor: CurrentUser | None, data: dict) -> int:
-    """Registers an organization. `actor` None is the system (seeds)."""
-    if actor is not None:
-        errors = await check(actor, data, None)
-        if errors:
-            raise OrganizationError(_("请修正表单中的错误"), errors)
+    """Registers an organization. `actor` None is the system (seeds, the public /register,
+    which checks its few fields itself; the community id comes from the request, though)."""
+    errors = await (check(actor, data, None) if actor is not None else _community_errors(data))
+    if errors:
+        raise OrganizationError(_("请修正表单中的错误"), errors)
     row = _row(data)
     async with write_transaction():
         rows = await Organization.insert(Organization(**row)).returning(Organization.id)

@@ -40,6 +40,7 @@ from incubator.core.roles import (
     STAFF,
     allow,
 )
+from incubator.core.web import takes_files
 from incubator.core.xlsx import XLSX_MEDIA_TYPE, workbook_bytes
 from incubator.evaluations import forms as evaluation_forms
 from incubator.evaluations import rules as evaluation_rules
@@ -268,13 +269,13 @@ class OrganizationController(Controller):
                 "timeline": await pipeline.timeline(organization_id),
                 "work_items": [
                     i
-                    for i in await workitems.items_for_subject("organization", organization_id)
+                    for i in await workitems.items_for_subject(
+                        user, "organization", organization_id
+                    )
                     if i["kind"] not in reviews.REVIEW_KINDS
                 ],
                 "reviews": await reviews.reviews_for(user, organization_id),
-                "score_history": await reviews.score_history(organization_id)
-                if user.role in (ADMIN, STAFF, ASSESSOR)
-                else [],
+                "score_history": await reviews.score_history(user, organization_id),
                 "may_assign": user.role in (ADMIN, STAFF)
                 and organization["stage"] in reviews.STAGE_REVIEWS,
                 "assessors": await reviews.assessors(),
@@ -322,7 +323,7 @@ class OrganizationController(Controller):
             },
         )
 
-    @post("/{organization_id:int}/transition")
+    @post("/{organization_id:int}/transition", opt=takes_files())
     async def transition(self, request: Request, organization_id: FromPath[int]) -> Redirect:
         """One pipeline step; refused steps come back as a message saying what is missing."""
         user = user_of(request)
@@ -342,6 +343,7 @@ class OrganizationController(Controller):
                 name=upload.filename,
                 uploads_dir=settings.uploads_dir,
                 max_bytes=settings.max_upload_bytes,
+                quota_bytes=settings.applicant_upload_quota_bytes,
             )
         try:
             track = data.get("track") if isinstance(data.get("track"), str) else None

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from incubator.accounts.tables import User
 from incubator.core import audit
 from incubator.core.auth import CurrentUser
+from incubator.core.db import lock_rows, write_transaction
 from incubator.core.i18n import _, get_language
 from incubator.core.roles import ADMIN
 from incubator.reporting.tables import ReportJob
@@ -30,6 +32,8 @@ log = logging.getLogger("incubator.reporting")
 JOBS_AT_ONCE = 2
 KEEP_DAYS = 7
 RUNNING = ("queued", "running")
+# Jobs still queued or running from before this process started belong to an earlier run.
+STARTED_AT = dt.datetime.now(dt.UTC)
 
 PROGRESS: dict[int, Progress | None] = {}
 _TASKS: set[asyncio.Task] = set()
@@ -40,9 +44,21 @@ _TURNS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] 
 Render = Callable[[ProgressCallback | None], Awaitable[bytes]]
 
 
+class TooManyJobs(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            _(
+                "您已有 {n} 份报表在排队或生成中，请等其中一份完成后再生成新的报表"
+                "（进度见“我的报表”）。"
+            ).format(n=limit)
+        )
+
+
 @dataclass
 class Order:
-    """One report to make: what it is, for the list, and how to render it."""
+    """One report to make: what it is, for the list, and how to make it. `make` builds the
+    report from its parameters when it is called, so a queued job holds no built report;
+    `rows` and `pages` are estimates until then."""
 
     kind: str
     title: str
@@ -51,7 +67,7 @@ class Order:
     key: str
     rows: int
     pages: int
-    render: Render
+    make: Render
 
 
 async def cache_key(
@@ -85,8 +101,9 @@ def _store(reports_dir: Path, key: str, pdf: bytes) -> None:
     partial.replace(_path(reports_dir, key))
 
 
-# Every write here is one statement outside a transaction: job tasks may be cancelled at shutdown,
-# and a task cancelled inside a SQLite transaction can leave it open and stall the shutdown.
+# Every write of a job task is one statement outside a transaction: job tasks may be cancelled at
+# shutdown, and a task cancelled inside a SQLite transaction can leave it open and stall the
+# shutdown. (start() runs in a request, not in a job task.)
 
 
 async def _insert(user: CurrentUser, order: Order, status: str, **values: Any) -> int:
@@ -114,31 +131,40 @@ async def _finish(job_id: int, **values: Any) -> None:
     )
 
 
-async def make_now(user: CurrentUser, order: Order, reports_dir: Path) -> bytes:
-    """Renders while the caller waits; stores the file and lists it as done. ReportFailed
-    passes on to the caller."""
-    pdf = await order.render(None)
+async def make_now(user: CurrentUser, order: Order, reports_dir: Path, render: Render) -> bytes:
+    """Renders (with `render`, the report already built for the caller) while the caller waits;
+    stores the file and lists it as done. ReportFailed passes on to the caller."""
+    pdf = await render(None)
     await asyncio.to_thread(_store, reports_dir, order.key, pdf)
     await _insert(user, order, "done", size=len(pdf), finished_at=dt.datetime.now(dt.UTC))
     return pdf
 
 
-async def start(user: CurrentUser, order: Order, reports_dir: Path) -> int:
+async def start(user: CurrentUser, order: Order, reports_dir: Path, max_jobs: int) -> int:
     """The job for this report: the user's own one already under way with the same key, or a
-    new one started in the background."""
-    existing = (
-        await ReportJob.select(ReportJob.id)
-        .where(
-            ReportJob.created_by == user.id,
-            ReportJob.cache_key == order.key,
-            ReportJob.status.is_in(list(RUNNING)),
+    new one started in the background; TooManyJobs when the user already has `max_jobs`
+    queued or running (counted in the table, so every process counts the same)."""
+    async with write_transaction():
+        # The user's row, locked: two requests at once cannot both take the last place.
+        await lock_rows(User, [user.id])
+        existing = (
+            await ReportJob.select(ReportJob.id)
+            .where(
+                ReportJob.created_by == user.id,
+                ReportJob.cache_key == order.key,
+                ReportJob.status.is_in(list(RUNNING)),
+            )
+            .order_by(ReportJob.id, ascending=False)
+            .first()
         )
-        .order_by(ReportJob.id, ascending=False)
-        .first()
-    )
-    if existing and existing["id"] in PROGRESS:
-        return existing["id"]
-    job_id = await _insert(user, order, "queued")
+        if existing and existing["id"] in PROGRESS:
+            return existing["id"]
+        active = await ReportJob.count().where(
+            ReportJob.created_by == user.id, ReportJob.status.is_in(list(RUNNING))
+        )
+        if active >= max_jobs:
+            raise TooManyJobs(max_jobs)
+        job_id = await _insert(user, order, "queued")
     PROGRESS[job_id] = None
     task = asyncio.create_task(_run(job_id, order, reports_dir))
     _TASKS.add(task)
@@ -157,16 +183,19 @@ async def _run(job_id: int, order: Order, reports_dir: Path) -> None:
             def progressed(progress: Progress) -> None:
                 PROGRESS[job_id] = progress
 
-            pdf = await order.render(progressed)
+            pdf = await order.make(progressed)
             await asyncio.to_thread(_store, reports_dir, order.key, pdf)
             done = PROGRESS.get(job_id)
-            pages = done.pages_done if done else order.pages
-            await _finish(job_id, status="done", size=len(pdf), pages=pages)
-    except ReportFailed as exc:
+            rows, pages = (done.rows_total, done.pages_done) if done else (order.rows, order.pages)
+            await _finish(job_id, status="done", size=len(pdf), rows=rows, pages=pages)
+    except ReportFailed as exc:  # a reason in words for the user (time, memory, too many rows)
         await _finish(job_id, status="failed", message=str(exc))
-    except Exception as exc:  # the job must end with a state the user can read
-        log.exception("report job %s failed", job_id)
-        await _finish(job_id, status="failed", message=_("报表生成失败：{error}").format(error=exc))
+    except Exception:  # the job must end with a state the user can read, but not our internals
+        log.exception("report job %s failed (reference R%s)", job_id, job_id)
+        message = _(
+            "报表生成失败（内部错误，编号 R{id}），请稍后重试；如仍失败，请把编号告诉系统管理员。"
+        )
+        await _finish(job_id, status="failed", message=message.format(id=job_id))
     finally:
         PROGRESS.pop(job_id, None)
 
@@ -182,7 +211,8 @@ async def job(user: CurrentUser, job_id: int) -> dict | None:
 def _live(row: dict) -> dict:
     if row["status"] in RUNNING and row["id"] not in PROGRESS:
         # Started before the app restarted: that run is gone.
-        return {**row, "status": "failed", "message": _("服务重启，报表生成已中断，请重新生成")}
+        message = _("服务重启，报表生成已中断，请重新生成")
+        return {"rows_done": 0, "pages_done": 0, **row, "status": "failed", "message": message}
     progress = PROGRESS.get(row["id"])
     if progress is not None:
         row = {
@@ -213,9 +243,18 @@ def file_of(reports_dir: Path, row: Mapping[str, Any]) -> Path | None:
 async def purge(reports_dir: Path, keep_days: int = KEEP_DAYS) -> int:
     """Deletes report files and list entries older than `keep_days`; returns files removed."""
     cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=keep_days)
-    # One statement, no transaction around it: it runs in the background and may be cancelled
-    # at shutdown, which must not leave a transaction open.
+    # One statement each, no transaction around them: this runs in the background and may be
+    # cancelled at shutdown, which must not leave a transaction open.
     await ReportJob.delete().where(ReportJob.created_at < cutoff)
+    # Jobs an earlier run of the app left queued or running will never end: say so, and free
+    # their places under each user's limit.
+    await ReportJob.update(
+        {
+            ReportJob.status: "failed",
+            ReportJob.message: _("服务重启，报表生成已中断，请重新生成"),
+            ReportJob.finished_at: dt.datetime.now(dt.UTC),
+        }
+    ).where(ReportJob.status.is_in(list(RUNNING)), ReportJob.created_at < STARTED_AT)
 
     def remove_old() -> int:
         removed = 0

@@ -15,9 +15,11 @@ from incubator.core import files
 from incubator.core.auth import CurrentUser
 from incubator.core.i18n import LOCAL_TZ, _, get_language, text
 from incubator.core.pagination import Sort
-from incubator.organizations.tables import Organization
-from incubator.regions.tables import Community, Street
+from incubator.organizations.service import get_organization
+from incubator.regions.service import get_community
+from incubator.regions.tables import Street
 from incubator.reporting import sheets
+from incubator.reporting.worker import ReportFailed
 
 PHOTO_LIMIT = 300
 TEMPLATE = "ledger.html"
@@ -37,6 +39,11 @@ TITLE_PT, SUBTITLE_GAP_MM, FILTERS_GAP_MM = 16, 5, 3
 SIGNATURES_PT = 12 * sheets.PT_PER_MM + LINE_PT + 1 * sheets.PT_PER_MM + 1
 PHOTOS_PER_SHEET = 12
 CAPTION_CHARS = 30
+
+
+def title(head: dict[str, Any]) -> str:
+    """The ledger's title, from its heading: whose ledger, for which period."""
+    return f"{head['owner']}{_('服务记录台账')} {head['period']}"
 
 
 def _width_em(percent: float) -> float:
@@ -64,25 +71,91 @@ class LedgerReport:
 
     @property
     def title(self) -> str:
-        return f"{self.context['owner']}{_('服务记录台账')} {self.context['period']}"
+        return title(self.context)
 
     @property
     def pages(self) -> int:
         return sheets.planned_pages(self.sheets)
 
 
-async def _name(table: Any, raw: str) -> str | None:
-    if not raw.isdigit():
+# Ids are 32-bit integers in the database: a larger one names no record (and would not bind).
+MAX_ID = 2**31 - 1
+
+
+class NotVisible(LookupError):
+    """A filter names an organization or community the caller may not see (or none at all)."""
+
+
+class TooManyRows(ReportFailed):
+    def __init__(self, rows: int, limit: int) -> None:
+        super().__init__(
+            _(
+                "符合条件的记录有 {rows} 条，超过一份台账报表的上限 {limit} 条。"
+                "请缩小筛选范围（如选择年度、日期、社区或社会组织）后重试。"
+            ).format(rows=rows, limit=limit)
+        )
+
+
+def _number(raw: str) -> int | None:
+    """Digits as a number; None for anything else, or for more digits than any id or year has
+    (int() refuses thousands of them)."""
+    return int(raw) if raw.isdecimal() and len(raw) <= 12 else None
+
+
+def _id(raw: str) -> str:
+    """An id in one spelling; more digits than an id has name no record (MAX_ID + 1)."""
+    if not raw.isdecimal():
+        return ""
+    number = _number(raw)
+    return str(number if number is not None and number <= MAX_ID else MAX_ID + 1)
+
+
+def _one_of(raw: str, choices: Any) -> str:
+    return raw if raw in dict(choices) else ""
+
+
+def _iso_date(raw: str) -> str:
+    try:
+        return dt.date.fromisoformat(raw).isoformat() if raw else ""
+    except ValueError:
+        return ""
+
+
+def clean_filters(raw: dict[str, str]) -> dict[str, str]:
+    """Every ledger filter, as activities.service.filter_clauses reads it: a value it would
+    ignore reads as empty, so an absent, empty or unreadable filter makes the same report (and
+    the same cache key)."""
+    year = _number(raw.get("year", ""))
+    return {
+        "q": raw.get("q", "").strip(),
+        "organization": _id(raw.get("organization", "")),
+        "community": _id(raw.get("community", "")),
+        "category": _one_of(raw.get("category", ""), activity_rules.CATEGORIES),
+        "status": _one_of(raw.get("status", ""), activity_rules.STATUSES),
+        "date_from": _iso_date(raw.get("date_from", "")),
+        "date_to": _iso_date(raw.get("date_to", "")),
+        "year": str(year) if year is not None and 2000 <= year <= 2100 else "",
+        "highlight": "1" if raw.get("highlight") == "1" else "",
+    }
+
+
+async def _visible_name(load: Any, user: CurrentUser, raw: str) -> str | None:
+    """The name of the record a filter names, if the caller may see it; NotVisible if not."""
+    if not raw:
         return None
-    row = await table.select(table.name).where(table.id == int(raw)).first()
-    return row["name"] if row else None
+    row = await load(user, int(raw)) if int(raw) <= MAX_ID else None  # ids of _id()
+    if row is None:
+        raise NotVisible(raw)
+    return row["name"]
 
 
-async def heading(filters: dict[str, str]) -> dict[str, Any]:
-    """Whose ledger and for which period, and the filters in words."""
+async def heading(user: CurrentUser, filters: dict[str, str]) -> dict[str, Any]:
+    """Whose ledger and for which period, and the filters in words (of clean_filters). A filter
+    naming an organization or community outside the caller's scope raises NotVisible: the
+    report never prints the name of a record its reader may not see."""
+    organization = await _visible_name(get_organization, user, filters.get("organization", ""))
+    community = await _visible_name(get_community, user, filters.get("community", ""))
     street = await Street.select(Street.name).order_by(Street.id).first()
-    organization = await _name(Organization, filters.get("organization", ""))
-    community = await _name(Community, filters.get("community", ""))
     owner = organization or community or (street["name"] if street else "")
     year, start, end = filters.get("year", ""), filters.get("date_from"), filters.get("date_to")
     if start or end:
@@ -210,10 +283,33 @@ def plan(
     return result
 
 
+async def outline(user: CurrentUser, filters: dict[str, str], max_rows: int) -> tuple[dict, int]:
+    """(heading, number of rows) of the ledger, without reading its rows: NotVisible or
+    TooManyRows when it may not be made."""
+    head = await heading(user, filters)
+    rows = (await activities.totals(user, filters)).count
+    if rows > max_rows:
+        raise TooManyRows(rows, max_rows)
+    return head, rows
+
+
+def least_pages(rows: int) -> int:
+    """The fewest pages `rows` rows can take (every row one line high)."""
+    per_page = int((PAGE_HEIGHT_PT - _row_height(header_labels())) // (LINE_PT + CELL_EXTRA_PT))
+    return max(1, -(-rows // per_page))
+
+
 async def build(
-    user: CurrentUser, filters: dict[str, str], sort: Sort, uploads_dir: Path, photos: bool
+    user: CurrentUser,
+    filters: dict[str, str],
+    sort: Sort,
+    uploads_dir: Path,
+    photos: bool,
+    max_rows: int,
 ) -> LedgerReport:
-    """The ledger the caller may see with these filters, ready for the workers."""
+    """The ledger the caller may see with these filters (of clean_filters), ready for the
+    workers; NotVisible or TooManyRows when it may not be made."""
+    head, _count = await outline(user, filters, max_rows)
     found = await activities.export_rows(user, filters, sort)
     rows = [printable_row(r) for r in found]
     totals = {
@@ -233,7 +329,6 @@ async def build(
             if len(title) > CAPTION_CHARS:
                 title = title[: CAPTION_CHARS - 1] + "…"
             appendix.append({"file": photo["file"], "caption": f"{activity['ledger_no']} {title}"})
-    head = await heading(filters)
     context = {
         "totals": totals,
         "count": len(rows),

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from litestar import Controller, Request, Response, get
 from litestar.exceptions import NotFoundException
@@ -27,11 +29,11 @@ from incubator.core.http import (
 )
 from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.nav import NavItem
-from incubator.core.pagination import sort_request
+from incubator.core.pagination import query_string, sort_request
 from incubator.core.roles import ADMIN, ALL_ROLES, ASSESSOR, STAFF, allow
 from incubator.core.xlsx import XLSX_MEDIA_TYPE
 from incubator.reporting import documents, dossier, jobs, ledger, showcase
-from incubator.reporting.worker import ProgressCallback, ReportFailed
+from incubator.reporting.worker import Progress, ProgressCallback, ReportFailed
 
 NAV = (NavItem(N_("我的报表"), "/reports/mine", frozenset(ALL_ROLES), order=120),)
 PDF_MEDIA_TYPE = "application/pdf"
@@ -41,6 +43,29 @@ JOB_STATUSES = {
     "done": N_("已完成"),
     "failed": N_("失败"),
 }
+
+
+# The query parameters a report route reads (its handler's opt["query"]); any other is refused,
+# so that no address makes a report (or a cache entry) the known parameters do not describe.
+QUERY_KEY = "query"
+LEDGER_QUERY = (*activities.FILTERS, "sort", "photos")
+
+
+async def known_parameters_only(request: Request) -> Template | None:
+    """Before every report route: 400, with the parameters named, for any parameter the route
+    does not read."""
+    unknown = sorted(set(request.query_params) - set(request.route_handler.opt.get(QUERY_KEY, ())))
+    if not unknown:
+        return None
+    return Template(
+        "reports/refused.html",
+        context={
+            "message": _("报表地址含有不支持的参数：{names}。请从页面上的按钮打印报表。").format(
+                names="、".join(unknown)[:200]
+            )
+        },
+        status_code=400,
+    )
 
 
 def _pdf(content: bytes, name: str) -> Response:
@@ -63,28 +88,43 @@ def _address(request: Request) -> str:
     return request.url.path + (f"?{query}" if query else "")
 
 
-async def _cached(request: Request, kind: str, tables: tuple[str, ...], name: str):
-    """(cache key, the response when this report was already made from the same data)."""
-    params = {"path": request.url.path, **dict(sorted(request.query_params.items()))}
-    key = await jobs.cache_key(kind, params, user_of(request), tables)
+async def _cached(
+    request: Request, kind: str, tables: tuple[str, ...], name: str, params: dict[str, Any]
+):
+    """(cache key, the response when this report was already made from the same data). The key
+    takes the report's parameters as it reads them, never the raw query string."""
+    key = await jobs.cache_key(kind, {"path": request.url.path, **params}, user_of(request), tables)
     path = jobs.stored(settings_of(request).reports_dir, key)
     return key, None if path is None else await _pdf_file(path, name)
 
 
-async def _deliver(request: Request, order: jobs.Order, back: str) -> Response | Redirect:
-    """Renders now when it is quick, else starts a job and sends the caller to its page
-    (a client that does not ask for HTML gets 202 and the job's address)."""
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "")
+
+
+async def _deliver(
+    request: Request, order: jobs.Order, back: str, built: jobs.Render | None
+) -> Response | Redirect:
+    """Renders now when it is quick (`built` renders the report already built for this
+    request), else starts a job, which builds it again when its turn comes, and sends the caller
+    to its page (a client that does not ask for HTML gets 202 and the job's address)."""
     settings = settings_of(request)
     user, reports_dir = user_of(request), settings.reports_dir
-    if order.pages <= settings.report_inline_pages:
+    if built is not None and order.pages <= settings.report_inline_pages:
         try:
-            pdf = await jobs.make_now(user, order, reports_dir)
+            pdf = await jobs.make_now(user, order, reports_dir, built)
         except ReportFailed as exc:
             flash(request, str(exc), "error")
             return see_other(back)
         return _pdf(pdf, order.download_name)
-    job_id = await jobs.start(user, order, reports_dir)
-    if "text/html" in request.headers.get("accept", ""):
+    try:
+        job_id = await jobs.start(user, order, reports_dir, settings.report_max_jobs)
+    except jobs.TooManyJobs as exc:
+        if not _wants_html(request):
+            return Response({"message": str(exc), "status_code": 429}, status_code=429)
+        flash(request, str(exc), "error")
+        return see_other("/reports/mine")
+    if _wants_html(request):
         return see_other(f"/reports/jobs/{job_id}")
     return Response(
         content={"job": job_id, "status": f"/reports/jobs/{job_id}/status"},
@@ -96,37 +136,65 @@ async def _deliver(request: Request, order: jobs.Order, back: str) -> Response |
 class ReportController(Controller):
     path = "/reports"
     opt = allow(*ALL_ROLES)
+    before_request = known_parameters_only
 
-    @get("/ledger.pdf")
+    @get("/ledger.pdf", opt={QUERY_KEY: LEDGER_QUERY})
     async def ledger_pdf(self, request: Request) -> Response | Redirect:
         name = f"{_('服务记录台账')}-{local_today():%Y%m%d}.pdf"
-        key, hit = await _cached(request, "ledger", ledger.TABLES, name)
+        user, settings = user_of(request), settings_of(request)
+        filters = ledger.clean_filters(ledger_filters(request))
+        sort = sort_request(request.query_params, activities.SORTS, "held_on")
+        photos = request.query_params.get("photos") == "1"
+        params = {**filters, "sort": sort.param, "photos": photos}
+        key, hit = await _cached(request, "ledger", ledger.TABLES, name, params)
         if hit is not None:
             return hit
-        report = await ledger.build(
-            user_of(request),
-            ledger_filters(request),
-            sort_request(request.query_params, activities.SORTS, "held_on"),
-            settings_of(request).uploads_dir,
-            photos=request.query_params.get("photos") == "1",
-        )
         renderer = request.app.state.renderer
 
-        async def render(progress: ProgressCallback | None) -> bytes:
-            return await renderer.render_sheets(
-                report.template,
-                report.context,
-                report.sheets,
-                report.language,
-                report.uploads,
-                progress,
+        def render(report: ledger.LedgerReport) -> jobs.Render:
+            async def run(progress: ProgressCallback | None) -> bytes:
+                if progress is not None:
+                    progress(Progress(0, report.rows, 0, report.pages))
+                return await renderer.render_sheets(
+                    report.template,
+                    report.context,
+                    report.sheets,
+                    report.language,
+                    report.uploads,
+                    progress,
+                )
+
+            return run
+
+        async def build() -> ledger.LedgerReport:
+            return await ledger.build(
+                user, filters, sort, settings.uploads_dir, photos, settings.report_max_rows
             )
 
-        order = jobs.Order(
-            "ledger", report.title, _address(request), name, key, report.rows, report.pages, render
-        )
-        query = request.url.query
-        return await _deliver(request, order, "/activities" + (f"?{query}" if query else ""))
+        async def make(progress: ProgressCallback | None) -> bytes:
+            """In the job's turn: the report built from the parameters, then rendered."""
+            try:
+                report = await build()
+            except ledger.NotVisible:
+                raise ReportFailed(_("筛选条件中的社会组织或社区已无权查看，请重新选择")) from None
+            return await render(report)(progress)
+
+        back = "/activities" + query_string(filters)
+        try:
+            head, rows = await ledger.outline(user, filters, settings.report_max_rows)
+            # Only a ledger that may fit the pages made while the caller waits is built now.
+            pages, built = ledger.least_pages(rows), None
+            if pages <= settings.report_inline_pages:
+                report = await build()
+                pages, built = report.pages, render(report)
+        except ledger.NotVisible:
+            raise NotFoundException() from None
+        except ledger.TooManyRows as exc:
+            flash(request, str(exc), "error")
+            return see_other(back)
+        title = ledger.title(head)
+        order = jobs.Order("ledger", title, _address(request), name, key, rows, pages, make)
+        return await _deliver(request, order, back, built)
 
     @get("/{kind:str}/{file_name:str}")
     async def document(
@@ -148,7 +216,7 @@ class ReportController(Controller):
             return see_other(back)
         return _pdf(pdf, f"{kind}-{organization_id}.pdf")
 
-    @get("/showcase/{file_name:str}")
+    @get("/showcase/{file_name:str}", opt={QUERY_KEY: ("year",)})
     async def showcase(self, request: Request, file_name: FromPath[str]) -> Response | Redirect:
         """/reports/showcase/{organization_id}.pdf, or .xlsx for its tables (?year= narrows
         the figures to one year)."""
@@ -165,18 +233,22 @@ class ReportController(Controller):
                 user_of(request), organization_id, year, uploads_dir
             )
             return _xlsx(showcase.workbook(found(data)), name)
-        key, hit = await _cached(request, "showcase", showcase.TABLES, name)
+        key, hit = await _cached(request, "showcase", showcase.TABLES, name, {"year": year})
         if hit is not None:
             return hit
-        built = await showcase.organization_report(
-            user_of(request), organization_id, year, uploads_dir
-        )
+        user = user_of(request)
+
+        async def build() -> showcase.Showcase:
+            built = await showcase.organization_report(user, organization_id, year, uploads_dir)
+            if built is None:
+                raise ReportFailed(_("该社会组织已无权查看，无法生成展示报表"))
+            return built
+
+        built = await showcase.organization_report(user, organization_id, year, uploads_dir)
         if built is None:
             raise NotFoundException()
-        return await _deliver(
-            request,
-            self._order(request, "showcase", built, name, key),
-            f"/organizations/{organization_id}",
+        return await self._deliver_showcase(
+            request, "showcase", built, build, name, key, f"/organizations/{organization_id}"
         )
 
     @get("/showcase/center/{file_name:str}", opt=allow(ADMIN, STAFF, ASSESSOR))
@@ -193,24 +265,42 @@ class ReportController(Controller):
         if extension == "xlsx":
             data = await showcase.center_data(user_of(request), year, uploads_dir)
             return _xlsx(showcase.workbook(data), name)
-        key, hit = await _cached(request, "center_showcase", showcase.TABLES, name)
+        key, hit = await _cached(request, "center_showcase", showcase.TABLES, name, {})
         if hit is not None:
             return hit
-        built = await showcase.center_report(user_of(request), year, uploads_dir)
-        return await _deliver(
-            request, self._order(request, "center_showcase", built, name, key), "/activities"
+        user = user_of(request)
+
+        async def build() -> showcase.Showcase:
+            return await showcase.center_report(user, year, uploads_dir)
+
+        return await self._deliver_showcase(
+            request, "center_showcase", await build(), build, name, key, "/activities"
         )
 
     @staticmethod
-    def _order(
-        request: Request, kind: str, built: showcase.Showcase, name: str, key: str
-    ) -> jobs.Order:
+    async def _deliver_showcase(
+        request: Request,
+        kind: str,
+        built: showcase.Showcase,
+        build: Callable[[], Awaitable[showcase.Showcase]],
+        name: str,
+        key: str,
+        back: str,
+    ) -> Response | Redirect:
+        """`built` for the caller who waits; as a job, `build` makes it again in its turn."""
         renderer = request.app.state.renderer
 
-        async def render(progress: ProgressCallback | None) -> bytes:
-            return await renderer.render(built.html, built.uploads)
+        def render(report: showcase.Showcase) -> jobs.Render:
+            async def run(progress: ProgressCallback | None) -> bytes:
+                return await renderer.render(report.html, report.uploads)
 
-        return jobs.Order(kind, built.title, _address(request), name, key, 0, built.pages, render)
+            return run
+
+        async def make(progress: ProgressCallback | None) -> bytes:
+            return await render(await build())(progress)
+
+        order = jobs.Order(kind, built.title, _address(request), name, key, 0, built.pages, make)
+        return await _deliver(request, order, back, render(built))
 
     @get("/dossier/{file_name:str}", opt=allow(ADMIN, STAFF, ASSESSOR))
     async def dossier(self, request: Request, file_name: FromPath[str]) -> Response | Redirect:
@@ -234,8 +324,17 @@ class ReportController(Controller):
         name, data = built
         return Response(content=data, media_type="application/zip", headers=download_headers(name))
 
-    @get("/ledger.xlsx")
-    async def ledger_xlsx(self, request: Request) -> Response:
+    @get("/ledger.xlsx", opt={QUERY_KEY: (*activities.FILTERS, "sort")})
+    async def ledger_xlsx(self, request: Request) -> Response | Redirect:
+        """The same rows as the PDF, under the same limits: the caller's scope and the rows cap."""
+        filters = ledger.clean_filters(ledger_filters(request))
+        try:
+            await ledger.outline(user_of(request), filters, settings_of(request).report_max_rows)
+        except ledger.NotVisible:
+            raise NotFoundException() from None
+        except ledger.TooManyRows as exc:
+            flash(request, str(exc), "error")
+            return see_other("/activities" + query_string(filters))
         return await ledger_download(request, "xlsx")
 
 
@@ -244,6 +343,7 @@ class ReportJobController(Controller):
 
     path = "/reports"
     opt = allow(*ALL_ROLES)
+    before_request = known_parameters_only
 
     @get("/mine")
     async def mine(self, request: Request) -> Template:

@@ -51,6 +51,13 @@ async def assessors() -> list[dict]:
     )
 
 
+async def check_assessors(assessor_ids: list[int]) -> None:
+    if not assessor_ids:
+        raise ReviewError(_("请至少选择一位评审"))
+    if set(assessor_ids) - {a["id"] for a in await assessors()}:
+        raise ReviewError(_("所选评审不存在或已停用"))
+
+
 @dataclass(frozen=True)
 class Assigned:
     """What an assignment did: new review items, and pairs skipped as already assigned."""
@@ -91,9 +98,7 @@ async def assign_many(
     async with write_transaction():
         # Two staff assigning at once must not both pass the already-assigned check.
         await lock_rows(Organization, organization_ids)
-        valid = {a["id"] for a in await assessors()}
-        if set(assessor_ids) - valid:
-            raise ReviewError(_("所选评审不存在或已停用"))
+        await check_assessors(assessor_ids)
         for organization_id in organization_ids:
             organization = await get_organization(actor, organization_id)
             if organization is None:
@@ -124,40 +129,85 @@ async def _assign_one(
     if current not in STAGE_REVIEWS:
         raise ReviewError(_("“{name}”当前阶段不需要评审").format(name=name))
     kind, _rubric = STAGE_REVIEWS[current]
-    existing = await _assigned_owners(kind, organization["id"])
+    try:
+        return await assign_reviewers(
+            actor,
+            kind,
+            (SUBJECT, organization["id"]),
+            assessor_ids,
+            due_date,
+            title=_("{name}：{review}").format(name=name, review=text(_kind_label(kind))),
+            community_id=organization["community"],
+            organization_id=organization["id"],
+        )
+    except workitems.WorkItemError as exc:
+        raise ReviewError(_("“{name}”：{error}").format(name=name, error=exc.message)) from exc
+
+
+async def assign_reviewers(
+    actor: CurrentUser,
+    kind: str,
+    subject: tuple[str, int],
+    assessor_ids: list[int],
+    due_date: dt.date | None,
+    *,
+    title: str,
+    community_id: int | None,
+    organization_id: int | None,
+) -> int:
+    """Review items of one kind on one subject, owned by the assessors, inside the caller's
+    transaction; returns how many were made (someone already assigned is skipped)."""
+    existing = await _assigned_owners(kind, subject)
     created = 0
     for assessor_id in assessor_ids:
         if assessor_id in existing:
             continue
-        try:
-            await workitems.create_item(
-                actor,
-                kind=kind,
-                title=_("{name}：{review}").format(name=name, review=text(_kind_label(kind))),
-                due_date=due_date,
-                owner_id=assessor_id,
-                subject=(SUBJECT, organization["id"]),
-                community_id=organization["community"],
-                organization_id=organization["id"],
-                owner_roles=("assessor",),
-            )
-        except workitems.WorkItemError as exc:
-            raise ReviewError(_("“{name}”：{error}").format(name=name, error=exc.message)) from exc
+        await workitems.create_item(
+            actor,
+            kind=kind,
+            title=title,
+            due_date=due_date,
+            owner_id=assessor_id,
+            subject=subject,
+            community_id=community_id,
+            organization_id=organization_id,
+            owner_roles=("assessor",),
+        )
         created += 1
     return created
 
 
-async def _assigned_owners(kind: str, organization_id: int) -> set[int]:
-    """Who already holds a review of this kind on the organization (cancelled ones aside)."""
+def _of_subject(kind: str, subject: tuple[str, int]) -> Any:
+    return (
+        (WorkItem.kind == kind)
+        & (WorkItem.subject_table == subject[0])
+        & (WorkItem.subject_id == subject[1])
+    )
+
+
+async def _assigned_owners(kind: str, subject: tuple[str, int]) -> set[int]:
+    """Who already holds a review of this kind on the subject (cancelled ones aside)."""
     return {
         r["owner"]
         for r in await WorkItem.select(WorkItem.owner).where(
-            (WorkItem.kind == kind)
-            & (WorkItem.subject_table == SUBJECT)
-            & (WorkItem.subject_id == organization_id)
-            & (WorkItem.status != "cancelled")
+            _of_subject(kind, subject) & (WorkItem.status != "cancelled")
         )
     }
+
+
+async def assignment(user: CurrentUser, kind: str, subject: tuple[str, int]) -> dict | None:
+    """The user's own review of this kind on the subject, unless it was cancelled or they
+    recused: what lets an assessor open and score its sheet."""
+    return (
+        await WorkItem.select(*workitems.ITEM_COLUMNS)
+        .where(
+            _of_subject(kind, subject)
+            & (WorkItem.owner == user.id)
+            & WorkItem.status.is_in(["assigned", "submitted"])
+        )
+        .order_by(WorkItem.id, ascending=False)
+        .first()
+    )
 
 
 async def screening_queue(user: CurrentUser) -> list[dict]:
@@ -236,16 +286,13 @@ async def _own_item(user: CurrentUser, item_id: int) -> dict:
 
 
 async def review(user: CurrentUser, item_id: int) -> dict[str, Any]:
-    """Everything the scoring page shows. The assessor's own sheet is opened on first visit."""
+    """Everything the scoring page shows. The assessor's own sheet is blank until first saved."""
     item = await _own_item(user, item_id)
     rubric = await scoring.current_rubric(RUBRIC_OF_KIND[item["kind"]])
     assert rubric is not None
     sheet = None
     if item["owner"] == user.id:
-        sheet_id = await scoring.open_sheet(user, rubric["id"], (SUBJECT, item["subject_id"]))
-        sheet = await scoring.get_sheet(sheet_id)
-        if sheet and sheet["rubric"] != rubric["id"]:
-            rubric = await scoring.get_rubric(sheet["rubric"])
+        sheet = await scoring.find_sheet(user, rubric["id"], (SUBJECT, item["subject_id"]))
     panel = await scoring.sheets_for_subject(user, (SUBJECT, item["subject_id"]), rubric["code"])
     return {"item": item, "rubric": rubric, "sheet": sheet, "panel": panel}
 
@@ -266,8 +313,9 @@ async def save(
         raise ReviewError(_("该评审任务已结束"))
     rubric = await scoring.current_rubric(RUBRIC_OF_KIND[item["kind"]])
     assert rubric is not None
-    sheet_id = await scoring.open_sheet(user, rubric["id"], (SUBJECT, item["subject_id"]))
     async with write_transaction():
+        # Made on the first save, in its transaction: a refused save leaves no sheet behind.
+        sheet_id = await scoring.open_sheet(user, rubric["id"], (SUBJECT, item["subject_id"]))
         try:
             total = await scoring.save_sheet(
                 user, sheet_id, sheet_version, points, comments, comment, submit
@@ -275,13 +323,8 @@ async def save(
         except scoring.ScoringError as exc:
             raise ReviewError(exc.message, exc.errors) from exc
         if submit:
-            await workitems.move(
-                user,
-                item_id,
-                item["version"],
-                "submitted",
-                _("评分总分 {total}").format(total=f"{total:g}"),
-            )
+            # No score in the note: the timeline is not where totals are shown.
+            await workitems.move(user, item_id, item["version"], "submitted")
     return total
 
 
@@ -295,12 +338,19 @@ async def recuse(user: CurrentUser, item_id: int, version: int, reason: str) -> 
     await workitems.move(user, item_id, version, "recused", reason.strip())
 
 
-async def score_history(organization_id: int) -> list[dict]:
+async def score_history(user: CurrentUser, organization_id: int) -> list[dict]:
     """The panel mean of every rubric the organization was scored on, in pipeline order:
-    the entry diagnosis next to the graduation assessment shows how far it came."""
+    the entry diagnosis next to the graduation assessment shows how far it came.
+
+    Staff and admins see them all; an assessor only those they submitted a sheet on."""
+    if user.role not in ("admin", "staff", "assessor"):
+        return []
+    subject = (SUBJECT, organization_id)
     history = []
     for kind, rubric_code in STAGE_REVIEWS.values():
-        summary = await scoring.submitted_summary((SUBJECT, organization_id), rubric_code)
+        if user.role == "assessor" and not await scoring.has_submitted(user, subject, rubric_code):
+            continue
+        summary = await scoring.submitted_summary(subject, rubric_code)
         if summary["count"]:
             history.append({"label": _kind_label(kind), **summary})
     return history

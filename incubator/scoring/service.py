@@ -184,19 +184,49 @@ async def ensure_rubric(code: str, name: str, indicators_text: str, bands_text: 
 # --- score sheets --------------------------------------------------------------------------
 
 
-async def open_sheet(
-    scorer: CurrentUser, rubric_id: int, subject: tuple[str, int], column: str = "panel"
-) -> int:
-    """The scorer's sheet on this subject and rubric version, created as a draft if new."""
+def _own_sheet(scorer: CurrentUser, rubric_id: int, subject: tuple[str, int], column: str) -> Any:
     if column not in dict(rules.COLUMNS):
         raise ScoringError(_("未知的评分栏"))
-    where = (
+    return (
         (ScoreSheet.rubric == rubric_id)
         & (ScoreSheet.subject_table == subject[0])
         & (ScoreSheet.subject_id == subject[1])
         & (ScoreSheet.scorer == scorer.id)
         & (ScoreSheet.column == column)
     )
+
+
+async def find_sheet(
+    scorer: CurrentUser, rubric_id: int, subject: tuple[str, int], column: str = "panel"
+) -> dict:
+    """The scorer's sheet on this subject and rubric version, or a blank unsaved one (a page
+    that shows a sheet writes nothing; open_sheet makes the row on the first save)."""
+    where = _own_sheet(scorer, rubric_id, subject, column)
+    existing = await ScoreSheet.select(ScoreSheet.id).where(where).first()
+    sheet = await get_sheet(existing["id"]) if existing else None
+    if sheet is not None:
+        return sheet
+    return {
+        "id": None,
+        "rubric": rubric_id,
+        "scorer": scorer.id,
+        "column": column,
+        "status": "draft",
+        "total": None,
+        "comment": "",
+        # The version the row will have once open_sheet makes it.
+        "version": ScoreSheet.version.default,
+        "points": {},
+        "comments": {},
+    }
+
+
+async def open_sheet(
+    scorer: CurrentUser, rubric_id: int, subject: tuple[str, int], column: str = "panel"
+) -> int:
+    """The scorer's sheet on this subject and rubric version, created as a draft if new.
+    Call it from a save, inside the save's transaction, so a refused save leaves no row."""
+    where = _own_sheet(scorer, rubric_id, subject, column)
     async with write_transaction():
         existing = await ScoreSheet.select(ScoreSheet.id).where(where).first()
         if existing:
@@ -332,7 +362,9 @@ async def sheets_for_subject(
     for s in sheets:
         s["hidden"] = not may_see_all and s["scorer"] != viewer.id
         if s["hidden"]:
+            # Blind: neither the score nor who gave it.
             s["total"] = None
+            s["scorer_name"] = ""
     submitted = [s["total"] for s in sheets if s["status"] == "submitted" and not s["hidden"]]
     average = rules.mean(submitted) if may_see_all else None
     band = None
@@ -340,6 +372,18 @@ async def sheets_for_subject(
         rubric = await get_rubric(sheets[-1]["rubric"])
         band = rules.band_for(average, rubric["bands"]) if rubric else None
     return {"sheets": sheets, "mean": average, "band": band, "may_see_all": may_see_all}
+
+
+async def has_submitted(scorer: CurrentUser, subject: tuple[str, int], rubric_code: str) -> bool:
+    """Whether the scorer's own sheet on the subject (any version of the rubric) is submitted:
+    before that, a scorer sees no one else's scores, nor the panel's mean."""
+    return await ScoreSheet.exists().where(
+        (ScoreSheet.subject_table == subject[0])
+        & (ScoreSheet.subject_id == subject[1])
+        & (ScoreSheet.scorer == scorer.id)
+        & (ScoreSheet.status == "submitted")
+        & (ScoreSheet.rubric.code == rubric_code)
+    )
 
 
 async def submitted_summary(subject: tuple[str, int], rubric_code: str) -> dict[str, Any]:

@@ -27,6 +27,8 @@ class Kind:
     moves: dict[str, frozenset[str]] = field(default_factory=dict)
     # target status -> the roles that may move an item into it (DEFAULT_MOVERS otherwise).
     movers: dict[str, frozenset[str]] = field(default_factory=dict)
+    # Blind reviews: only admins, staff and the item's owner may see such an item at all.
+    owner_only: bool = False
 
     def may_move_into(self, target: str, role: str) -> bool:
         return role in self.movers.get(target, DEFAULT_MOVERS)
@@ -63,6 +65,10 @@ def kind(code: str) -> Kind:
 
 def kinds() -> list[Kind]:
     return list(_KINDS.values())
+
+
+def owner_only_kinds() -> list[str]:
+    return [k.code for k in _KINDS.values() if k.owner_only]
 
 
 def move_error(kind_code: str, current: str, target: str, role: str = "admin") -> str | None:
@@ -239,6 +245,7 @@ def _review_kind(code: str, label: str) -> Kind:
                 "recused": frozenset({"assessor", "admin", "staff"}),
                 "cancelled": frozenset({"admin", "staff"}),
             },
+            owner_only=True,
         )
     )
 
@@ -247,6 +254,8 @@ SCREENING_REVIEW = _review_kind("screening_review", N_("筛选评审"))
 DIAGNOSIS_REVIEW = _review_kind("diagnosis_review", N_("入壳诊断"))
 MIDTERM_REVIEW = _review_kind("midterm_review", N_("中期评估"))
 GRADUATION_REVIEW = _review_kind("graduation_review", N_("出壳评估评审"))
+# 社会组织评估: an assessor staff assigned to score one evaluation's panel sheet.
+EVALUATION_REVIEW = _review_kind("evaluation_review", N_("等级评估评分"))
 
 REGISTRATION_ASSIST = register(
     Kind(

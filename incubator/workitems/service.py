@@ -45,8 +45,18 @@ ITEM_COLUMNS = (
 )
 
 
+# Who sees every owner-only item (blind reviews); anyone else sees only the ones they own.
+SEES_ALL_REVIEWS = ("admin", "staff")
+
+
 def _scope(user: CurrentUser) -> Any:
-    return scope_filter(user, community=WorkItem.community, organization=WorkItem.organization)
+    """The items this user may see: their scope, and of owner-only kinds only their own."""
+    scope = scope_filter(user, community=WorkItem.community, organization=WorkItem.organization)
+    if user.role in SEES_ALL_REVIEWS:
+        return scope
+    hidden = rules.owner_only_kinds()
+    visible = WorkItem.kind.not_in(hidden) | (WorkItem.owner == user.id)
+    return visible if scope is None else scope & visible
 
 
 OWNER_ROLES = ("admin", "staff", "community")
@@ -240,12 +250,11 @@ async def list_items(user: CurrentUser, filters: dict[str, str], request: PageRe
         return await paginate(query, where_all(WorkItem.count(), *clauses), request)
 
 
-async def items_for_subject(subject_table: str, subject_id: int) -> list[dict]:
-    return (
-        await WorkItem.select(*ITEM_COLUMNS)
-        .where((WorkItem.subject_table == subject_table) & (WorkItem.subject_id == subject_id))
-        .order_by(WorkItem.due_date)
+async def items_for_subject(user: CurrentUser, subject_table: str, subject_id: int) -> list[dict]:
+    query = WorkItem.select(*ITEM_COLUMNS).where(
+        (WorkItem.subject_table == subject_table) & (WorkItem.subject_id == subject_id)
     )
+    return await where_all(query, _scope(user)).order_by(WorkItem.due_date)
 
 
 async def assignable_users() -> list[tuple[str, str]]:

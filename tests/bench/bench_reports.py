@@ -111,7 +111,12 @@ async def ours(
     """End to end as the app does it: query and plan, then parallel layout and join."""
     started = time.perf_counter()
     report = await ledger.build(
-        ADMIN, {"year": str(year)}, Sort("held_on", False), uploads_dir, photos=False
+        ADMIN,
+        ledger.clean_filters({"year": str(year)}),
+        Sort("held_on", False),
+        uploads_dir,
+        photos=False,
+        max_rows=10_000_000,
     )
     pdf = await renderer.render_sheets(
         report.template, report.context, report.sheets, report.language, report.uploads

@@ -129,7 +129,9 @@ def test_registration_refuses_bad_input_and_creates_nothing(client, settings):
     assert response.status_code == 400
     assert "电话号码格式不正确" in response.text
     response = register(client, username="staff")
-    assert "该用户名已被使用" in response.text
+    # Refused without saying that the username exists (see test_registration_privacy.py).
+    assert response.status_code == 400 and "注册未能受理" in response.text
+    assert "该用户名已被使用" not in response.text
     assert len(sql(settings, "SELECT id FROM organization")) == before
     assert sql(settings, "SELECT id FROM organization WHERE name = '祥龙社区书香读书会'") == []
 
@@ -214,3 +216,15 @@ def test_more_material_reopens_the_application_and_the_receipt_number_stays(clie
         settings, "SELECT tracking_number, status FROM application WHERE organization = $1", oid
     )[0]
     assert again == {"tracking_number": number["tracking_number"], "status": "submitted"}
+
+
+def test_opening_the_application_page_writes_nothing_until_the_draft_is_saved(client, settings):
+    response = register(client)
+    oid = int(re.search(r"/organizations/(\d+)/application", response.headers["location"]).group(1))
+    for path in ("", "/preview"):
+        assert client.get(f"/organizations/{oid}/application{path}").status_code == 200
+    assert client.get(f"/organizations/{oid}/application/receipt").status_code == 404
+    assert sql(settings, "SELECT id FROM application WHERE organization = $1", oid) == []
+    assert draft(client, oid).status_code == 303
+    rows = sql(settings, "SELECT project_name FROM application WHERE organization = $1", oid)
+    assert [r["project_name"] for r in rows] == ["亲子共读"]

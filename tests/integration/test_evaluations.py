@@ -179,3 +179,143 @@ def test_the_demo_grades(bound):
     grades = sql(bound, "SELECT grade FROM evaluation ORDER BY evaluated_on")
     assert {g["grade"] for g in grades} == {"3A", "4A", "5A"}
     assert sql(bound, "SELECT COUNT(*) AS n FROM compliance_record")[0]["n"] > 5
+    # Both demo assessors may score each organization's newest evaluation.
+    assigned = sql(bound, "SELECT owner FROM work_item WHERE kind = 'evaluation_review'")
+    assert len(assigned) == 4 and len({a["owner"] for a in assigned}) == 2
+
+
+def as_user(client, username):
+    client.cookies.clear()
+    login(client, username)
+
+
+def recorded_evaluation(client, settings):
+    login(client, "staff")
+    page = flashed(client, record(client, org_id(settings, SUNSET), grade="4A"))
+    return int(re.search(r"/evaluations/(\d+)/scores", page).group(1))
+
+
+def assign_assessors(client, settings, evaluation, *usernames, due_date="2017-06-30"):
+    ids = [
+        str(sql(settings, "SELECT id FROM app_user WHERE username = $1", u)[0]["id"])
+        for u in usernames
+    ]
+    return post_form(
+        client,
+        f"/evaluations/{evaluation}/assessors",
+        {"assessor": ids, "due_date": due_date},
+        page=f"/evaluations/{evaluation}",
+    )
+
+
+def submit_sheet(client, evaluation, scale=0.9, action="submit"):
+    form = client.get(f"/evaluations/{evaluation}/scores").text
+    codes = re.findall(r'name="points-([\d.]+)"', form)
+    maxima = re.findall(r'name="points-[\d.]+" id="[^"]+" min="0" max="([\d.]+)"', form)
+    version = re.search(r'name="sheet_version" value="(\d+)"', form).group(1)
+    data = {f"points-{c}": str(float(m) * scale) for c, m in zip(codes, maxima, strict=True)}
+    return post_form(
+        client,
+        f"/evaluations/{evaluation}/scores",
+        {**data, "sheet_version": version, "action": action},
+        page=f"/evaluations/{evaluation}/scores",
+    )
+
+
+def submit_sheet_refused(client, evaluation):
+    return post_form(
+        client,
+        f"/evaluations/{evaluation}/scores",
+        {"sheet_version": "1", "action": "save"},
+        page=f"/evaluations/{evaluation}",
+    ).status_code
+
+
+SHEETS = "SELECT scorer, status FROM score_sheet WHERE subject_table = 'evaluation'"
+
+
+def test_an_unassigned_assessor_can_neither_open_nor_submit_a_panel_sheet(client, settings):
+    evaluation = recorded_evaluation(client, settings)
+    as_user(client, "assessor")
+    assert f"/evaluations/{evaluation}/scores" not in client.get(f"/evaluations/{evaluation}").text
+    assert client.get(f"/evaluations/{evaluation}/scores").status_code == 404
+    posted = post_form(
+        client,
+        f"/evaluations/{evaluation}/scores",
+        {"points-1.1": "1", "sheet_version": "1", "action": "submit"},
+        page=f"/evaluations/{evaluation}",
+    )
+    assert posted.status_code == 404
+    assert sql(settings, SHEETS) == []
+
+
+def test_an_assigned_assessor_scores_and_submitting_completes_the_assignment(client, settings):
+    evaluation = recorded_evaluation(client, settings)
+    page = flashed(client, assign_assessors(client, settings, evaluation, "assessor"))
+    assert "已安排 1 位评审" in page and "李评审" in page.split('id="assessors"')[1]
+    item = sql(settings, "SELECT id, status, owner FROM work_item WHERE kind = 'evaluation_review'")
+    assert [i["status"] for i in item] == ["assigned"]
+
+    as_user(client, "assessor")
+    assert f"/evaluations/{evaluation}/scores" in client.get(f"/evaluations/{evaluation}").text
+    assert client.get(f"/evaluations/{evaluation}/scores").status_code == 200
+    assert sql(settings, SHEETS) == []  # opening the page writes nothing
+    assert "评分已提交，总分 900" in flashed(client, submit_sheet(client, evaluation))
+    assert sql(settings, SHEETS) == [{"scorer": item[0]["owner"], "status": "submitted"}]
+    status = sql(settings, "SELECT status FROM work_item WHERE id = $1", item[0]["id"])
+    assert status == [{"status": "submitted"}]
+
+    as_user(client, "assessor2")  # on the panel of another evaluation only, if any
+    assert client.get(f"/evaluations/{evaluation}/scores").status_code == 404
+    assert client.get(f"/work/{item[0]['id']}").status_code == 404
+    shown = client.get(f"/evaluations/{evaluation}").text.split('id="indicator-scores"')[1]
+    assert "李评审" not in shown and ">900<" not in shown and "其他评审" in shown
+
+
+def test_a_cancelled_assignment_closes_the_sheet(client, settings):
+    evaluation = recorded_evaluation(client, settings)
+    assign_assessors(client, settings, evaluation, "assessor")
+    item = sql(settings, "SELECT id FROM work_item WHERE kind = 'evaluation_review'")[0]["id"]
+    moved = post_form(
+        client,
+        f"/work/{item}/move",
+        {"version": "1", "to_status": "cancelled", "note": "评审调整"},
+        page=f"/work/{item}",
+    )
+    assert moved.status_code == 303
+    as_user(client, "assessor")
+    assert client.get(f"/evaluations/{evaluation}/scores").status_code == 404
+    assert submit_sheet_refused(client, evaluation) == 404
+    assert sql(settings, SHEETS) == []
+
+
+def test_assigning_refuses_bad_choices_and_writes_nothing(client, settings):
+    evaluation = recorded_evaluation(client, settings)
+    items = "SELECT id FROM work_item WHERE kind = 'evaluation_review'"
+    refused = flashed(client, assign_assessors(client, settings, evaluation))
+    assert "请至少选择一位评审" in refused
+    refused = flashed(client, assign_assessors(client, settings, evaluation, "xianglong"))
+    assert "所选评审不存在或已停用" in refused
+    refused = flashed(
+        client, assign_assessors(client, settings, evaluation, "assessor", due_date="x")
+    )
+    assert "评分期限" in refused
+    assert sql(settings, items) == []
+    assign_assessors(client, settings, evaluation, "assessor")
+    page = flashed(client, assign_assessors(client, settings, evaluation, "assessor"))
+    assert "已安排 0 位评审" in page  # not assigned twice
+    assert len(sql(settings, items)) == 1
+    assert post_form(client, "/evaluations/999999/assessors", {}, page="/").status_code == 303
+    as_user(client, "assessor")
+    ids = [str(sql(settings, "SELECT id FROM app_user WHERE username = 'assessor2'")[0]["id"])]
+    forbidden = post_form(
+        client, f"/evaluations/{evaluation}/assessors", {"assessor": ids}, page="/"
+    )
+    assert forbidden.status_code == 403
+    assert len(sql(settings, items)) == 1
+
+
+def test_staff_opening_a_score_sheet_writes_nothing(client, settings):
+    evaluation = recorded_evaluation(client, settings)
+    assert client.get(f"/evaluations/{evaluation}/scores").status_code == 200
+    assert sql(settings, SHEETS) == []

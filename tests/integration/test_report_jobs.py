@@ -2,9 +2,6 @@
 progress, waits under "my reports" for its owner only, says why it failed; an unchanged report
 comes from the cache and a changed record makes a new one."""
 
-import re
-import time
-
 import pytest
 from litestar.testing import TestClient
 
@@ -12,10 +9,8 @@ from incubator.app import create_app
 from tests.conftest import TEST_HOST, make_settings
 from tests.integration.test_activities import QINGNIAO, org_id, record
 from tests.integration.test_reports import needs_poppler, pdf_text
-from tests.support.reports import render_time_limit
+from tests.support.reports import render_time_limit, start_job, wait_for
 from tests.support.web import login, logout
-
-HTML = {"Accept": "text/html"}
 
 
 @pytest.fixture
@@ -26,21 +21,6 @@ def jobs_client(tmp_path, database_url):
     with TestClient(create_app(settings), base_url=f"http://{TEST_HOST}") as client:
         client.follow_redirects = False
         yield client
-
-
-def wait_for(client, job_id: int) -> dict:
-    for _ in range(600):
-        status = client.get(f"/reports/jobs/{job_id}/status").json()
-        if not status["running"]:
-            return status
-        time.sleep(0.05)
-    raise AssertionError("the job did not end")
-
-
-def start_job(client, address: str) -> int:
-    response = client.get(address, headers=HTML)
-    assert response.status_code == 303, response.text[:300]
-    return int(re.fullmatch(r"/reports/jobs/(\d+)", response.headers["location"]).group(1))
 
 
 @needs_poppler

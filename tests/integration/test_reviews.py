@@ -2,6 +2,7 @@
 
 import re
 
+from incubator.core.i18n import local_today
 from tests.conftest import sql
 from tests.support.web import csrf_token, login, post_form
 
@@ -199,3 +200,149 @@ def test_entry_diagnosis_is_scored_and_compared_later(client, settings):
     login(client, "staff")
     history = client.get(f"/organizations/{oid}").text
     assert 'id="score-history"' in history and "入壳诊断" in history
+
+
+def as_user(client, username):
+    client.cookies.clear()
+    login(client, username)
+
+
+def test_review_items_are_seen_only_by_staff_and_their_own_assessor(client, settings):
+    oid = to_screening(client, settings)
+    login(client, "staff")
+    assign(client, oid, "assessor", settings=settings)
+    rid = review_id(settings, "assessor")
+    # Due tomorrow: it would show on every home page's due-soon panel of its scope.
+    sql(settings, "UPDATE work_item SET due_date = $1 WHERE id = $2", local_today(), rid)
+    title = "青鸟志愿者服务队：筛选评审"
+    for username in ("staff", "admin", "assessor"):
+        as_user(client, username)
+        assert title in client.get("/work").text, username
+        assert client.get(f"/work/{rid}").status_code == 200, username
+        assert title in client.get("/").text, username
+    # The organization itself, its community's officer and the rest of the panel see nothing.
+    for username in ("qingniao", "xianglong", "assessor2"):
+        as_user(client, username)
+        assert title not in client.get("/work").text, username
+        assert title not in client.get("/work?state=all").text, username
+        assert title not in client.get("/").text, username
+        assert client.get(f"/work/{rid}").status_code == 404, username
+        assert "李评审" not in client.get(f"/organizations/{oid}").text, username
+        if username == "qingniao":
+            move = post_form(
+                client,
+                f"/work/{rid}/move",
+                {"version": "1", "to_status": "cancelled", "note": ""},
+                page="/work",
+            )
+            assert move.status_code in (400, 404)
+    assert sql(settings, "SELECT status FROM work_item WHERE id = $1", rid)[0]["status"] == (
+        "assigned"
+    )
+
+
+def test_a_recusal_reason_is_not_shown_to_the_organization(client, settings):
+    oid = to_screening(client, settings)
+    login(client, "staff")
+    assign(client, oid, "assessor", settings=settings)
+    rid = review_id(settings, "assessor")
+    as_user(client, "assessor")
+    reason = {"version": "1", "reason": "本人是该组织理事"}
+    post_form(client, f"/reviews/{rid}/recuse", reason, page="/reviews")
+    as_user(client, "staff")
+    assert "本人是该组织理事" in client.get(f"/work/{rid}").text
+    for username in ("qingniao", "xianglong", "assessor2"):
+        as_user(client, username)
+        assert client.get(f"/work/{rid}").status_code == 404, username
+
+
+def test_a_submitted_review_writes_no_total_on_its_timeline(client, settings):
+    oid = to_screening(client, settings)
+    login(client, "staff")
+    assign(client, oid, "assessor", settings=settings)
+    rid = review_id(settings, "assessor")
+    as_user(client, "assessor")
+    assert score(client, rid, 0.9).status_code == 303
+    notes = sql(settings, "SELECT note FROM work_item_event WHERE item = $1", rid)
+    assert len(notes) == 2 and not any("90" in n["note"] or "评分总分" in n["note"] for n in notes)
+    as_user(client, "staff")
+    assert "评分总分" not in client.get(f"/work/{rid}").text
+
+
+def test_an_assessor_sees_no_panel_mean_or_peer_before_submitting(client, settings):
+    oid = to_screening(client, settings)
+    login(client, "staff")
+    assign(client, oid, "assessor", "assessor2", settings=settings)
+    as_user(client, "assessor2")
+    assert score(client, review_id(settings, "assessor2"), 0.7).status_code == 303
+    as_user(client, "staff")
+    assert 'id="score-history"' in client.get(f"/organizations/{oid}").text
+
+    as_user(client, "assessor")
+    rid = review_id(settings, "assessor")
+    organization_page = client.get(f"/organizations/{oid}").text
+    assert 'id="score-history"' not in organization_page and ">70<" not in organization_page
+    review_page = client.get(f"/reviews/{rid}").text
+    assert "赵评审" not in review_page and "其他评审" in review_page
+    assert ">70<" not in review_page and "平均分" not in review_page
+
+    score(client, rid, 0.9)
+    assert 'id="score-history"' in client.get(f"/organizations/{oid}").text
+    review_page = client.get(f"/reviews/{rid}").text
+    assert "赵评审" in review_page and ">80<" in review_page
+
+
+def test_opening_a_review_writes_no_sheet_until_the_first_save(client, settings):
+    oid = to_screening(client, settings)
+    login(client, "staff")
+    assign(client, oid, "assessor", settings=settings)
+    rid = review_id(settings, "assessor")
+    as_user(client, "assessor")
+    sheets = "SELECT id, status FROM score_sheet"
+    assert client.get(f"/reviews/{rid}").status_code == 200
+    assert client.get(f"/reviews/{rid}").status_code == 200
+    assert sql(settings, sheets) == []
+    refused = score(client, rid, 0.9, action="save", **{"points-1.1": "12"})
+    assert refused.status_code == 400 and "得分应在 0 到 10 之间" in refused.text
+    assert sql(settings, sheets) == []
+    assert score(client, rid, 0.9, action="save").status_code == 303
+    assert [s["status"] for s in sql(settings, sheets)] == ["draft"]
+    assert score(client, rid, 0.9).status_code == 303
+    assert [s["status"] for s in sql(settings, sheets)] == ["submitted"]
+
+
+def test_the_migration_blanks_totals_that_old_reviews_noted(client, settings):
+    import importlib
+
+    from incubator.core import db
+    from tests.support.databases import run_async
+
+    oid = to_screening(client, settings)
+    login(client, "staff")
+    assign(client, oid, "assessor", settings=settings)
+    rid = review_id(settings, "assessor")
+    for status, note in (
+        ("submitted", "评分总分 90"),
+        ("submitted", "Total score 85"),
+        ("assigned", "评分总分 是否达标请复核"),  # not a submission's note: kept
+    ):
+        sql(
+            settings,
+            "INSERT INTO work_item_event (item, at, actor_name, from_status, to_status, note) "
+            "VALUES ($1, CURRENT_TIMESTAMP, 'x', 'assigned', $2, $3)",
+            rid,
+            status,
+            note,
+        )
+    migration = importlib.import_module("migrations.incubator_2026_12_01t10_40_00_000000")
+
+    async def migrate():
+        engine = db.bind_engine(db.engine_from_url(settings.database_url))
+        try:
+            await (await migration.forwards()).run()
+        finally:
+            await db.close_pool(engine)
+
+    run_async(migrate())
+    notes = sql(settings, "SELECT note FROM work_item_event WHERE item = $1 ORDER BY id", rid)
+    assert [n["note"] for n in notes] == ["", "", "", "评分总分 是否达标请复核"]

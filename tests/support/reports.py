@@ -3,13 +3,16 @@ them, planned into sheets by the real code, and the whole document's HTML for co
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import datetime as dt
+import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 
-from incubator.reporting import ledger, sheets, templates
+from incubator.reporting import jobs, ledger, sheets, templates
 
 
 def raw_rows(count: int, long_every: int = 0) -> list[dict]:
@@ -77,3 +80,45 @@ def render_time_limit(client, seconds: float) -> Iterator[None]:
         yield
     finally:
         renderer.limits = limits
+
+
+@contextmanager
+def turns_taken(client) -> Iterator[None]:
+    """For the block, every turn of the app's report jobs is taken: a job started now stays
+    queued until the block ends. (Runs in the app's own event loop, whose turns the jobs use.)"""
+    portal = client.blocking_portal
+
+    async def take() -> asyncio.Semaphore:
+        turns = jobs._TURNS.setdefault(
+            asyncio.get_running_loop(), asyncio.Semaphore(jobs.JOBS_AT_ONCE)
+        )
+        for _n in range(jobs.JOBS_AT_ONCE):
+            await turns.acquire()
+        return turns
+
+    turns = portal.call(take)
+    try:
+        yield
+    finally:
+        for _n in range(jobs.JOBS_AT_ONCE):
+            portal.call(turns.release)
+
+
+HTML = {"Accept": "text/html"}
+
+
+def start_job(client, address: str) -> int:
+    """Asks for a report as a browser does; it must become a job: its id."""
+    response = client.get(address, headers=HTML)
+    assert response.status_code == 303, response.text[:300]
+    return int(re.fullmatch(r"/reports/jobs/(\d+)", response.headers["location"]).group(1))
+
+
+def wait_for(client, job_id: int) -> dict:
+    """The job's status once it has ended."""
+    for _ in range(600):
+        status = client.get(f"/reports/jobs/{job_id}/status").json()
+        if not status["running"]:
+            return status
+        time.sleep(0.05)
+    raise AssertionError("the job did not end")

@@ -39,6 +39,10 @@ def test_allowed_hosts_include_the_configured_host(tmp_path):
         ("INCUBATOR_SECRET_KEY", "short"),
         ("INCUBATOR_SESSION_IDLE_MINUTES", "0"),
         ("INCUBATOR_MAX_UPLOAD_MB", "-1"),
+        ("INCUBATOR_REPORT_MAX_ROWS", "0"),
+        ("INCUBATOR_REPORT_MAX_ROWS", "many"),
+        ("INCUBATOR_REPORT_MAX_JOBS", "0"),
+        ("INCUBATOR_REPORT_MAX_JOBS", "101"),
     ],
 )
 def test_a_bad_setting_stops_start_up_naming_the_setting(tmp_path, name, value):
@@ -79,3 +83,12 @@ def test_smtp_needs_a_sender_address(tmp_path):
         )
     )
     assert (s.smtp_host, s.smtp_port, s.smtp_from) == ("mail.local", 587, "a@b.cn")
+
+
+def test_report_limits_default_to_100000_rows_and_3_jobs_and_can_be_set(tmp_path):
+    s = load_settings(env(tmp_path))
+    assert (s.report_max_rows, s.report_max_jobs) == (100_000, 3)
+    s = load_settings(
+        env(tmp_path, INCUBATOR_REPORT_MAX_ROWS="5000", INCUBATOR_REPORT_MAX_JOBS="1")
+    )
+    assert (s.report_max_rows, s.report_max_jobs) == (5000, 1)
