@@ -153,7 +153,7 @@ def database_url(request, seeded, tmp_path):
 @pytest.fixture
 def settings(tmp_path, database_url):
     # The registration throttle would make every later /register a refusal.
-    return make_settings(tmp_path, database_url, INCUBATOR_REGISTER_MAX_PER_ADDRESS="100000")
+    return make_settings(tmp_path, database_url, INCUBATOR_REGISTER_MAX_PER_ADDRESS="10000")
 
 
 @pytest.mark.parametrize(("path", "handler"), HANDLERS, ids=[p for p, _h in HANDLERS])
