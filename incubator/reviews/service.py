@@ -335,7 +335,10 @@ async def recuse(user: CurrentUser, item_id: int, version: int, reason: str) -> 
         raise ReviewError(_("只能对自己的评审任务申请回避"))
     if not reason.strip():
         raise ReviewError(_("请说明回避的原因（利益冲突情况）"))
-    await workitems.move(user, item_id, version, "recused", reason.strip())
+    try:
+        await workitems.move(user, item_id, version, "recused", reason.strip())
+    except workitems.WorkItemError as exc:  # e.g. the sheet was already submitted
+        raise ReviewError(exc.message) from exc
 
 
 async def score_history(user: CurrentUser, organization_id: int) -> list[dict]:
