@@ -319,3 +319,17 @@ def test_staff_opening_a_score_sheet_writes_nothing(client, settings):
     evaluation = recorded_evaluation(client, settings)
     assert client.get(f"/evaluations/{evaluation}/scores").status_code == 200
     assert sql(settings, SHEETS) == []
+
+
+def test_an_organization_whose_grades_all_expired_shows_no_current_grade(client, settings):
+    oid = org_id(settings, SUNSET)
+    login(client, "staff")
+    record(client, oid, evaluated_on="2010-06-15", grade="3A")  # valid until 2015
+    assert not [
+        e
+        for e in sql(settings, "SELECT valid_until FROM evaluation WHERE organization = $1", oid)
+        if str(e["valid_until"]) >= "2016"
+    ], "the test needs an organization with no valid grade"
+    response = client.get(f"/organizations/{oid}")
+    assert response.status_code == 200
+    assert '<strong id="current-grade">未定级</strong>' in response.text
