@@ -42,7 +42,7 @@ bench: install
 # CI runs 100 per form handler and 25 per API operation; this runs 1,000 of each, about 30 minutes).
 FUZZ_EXAMPLES ?= 1000
 fuzz: install system-packages
-	INCUBATOR_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider \
+	INCUBATOR_FUZZ_RANDOM=1 INCUBATOR_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -p no:cacheprovider \
 		tests/security/test_form_fuzz.py tests/security/test_openapi_schemathesis.py $(PYTEST_ARGS)
 
 # sqlmap (apt-get install sqlmap) against the list pages, reports and API, signed in; outside CI.

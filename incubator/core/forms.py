@@ -85,13 +85,15 @@ def _clean(f: Field, raw: str, form: Form) -> Any:
         except ValueError:
             form.add_error(f.name, _("{label}必须是整数").format(label=label))
             return None
+        # A refused number is not kept as cleaned: services that gather more errors beside the
+        # form's must never query with it (beyond 32 bits the database driver fails).
         if (f.low is not None and value < f.low) or (f.high is not None and value > f.high):
             form.add_error(
                 f.name,
                 _("{label}必须在 {low} 到 {high} 之间").format(label=label, low=f.low, high=f.high),
             )
-        elif abs(value) > MAX_ID:
-            # Beyond what an integer column holds (32-bit on PostgreSQL): the driver would fail.
+            return None
+        if abs(value) > MAX_ID:
             form.add_error(f.name, _("{label}数值过大").format(label=label))
             return None
         return value

@@ -78,3 +78,13 @@ def test_sort_requests_accept_only_offered_columns():
     assert sort_request({"sort": "-name"}, ["name"], "name").param == "-name"
     assert sort_request({"sort": "password_hash"}, ["name"], "-name").param == "-name"
     assert sort_request({}, ["name"], "name").descending is False
+
+
+def test_an_integer_field_out_of_range_keeps_no_cleaned_value():
+    from incubator.core.forms import Field, bind
+
+    fields = (Field("community_id", "社区", kind="int", low=1),)
+    for raw in ("-9223372036854775809", "0", "99999999999999999999"):
+        form = bind(fields, {"community_id": raw})
+        assert not form.ok and form.cleaned["community_id"] is None, raw
+    assert bind(fields, {"community_id": "3"}).cleaned["community_id"] == 3
