@@ -2,7 +2,8 @@
 new one is fuzzed too) gets generated bodies built from the Field declarations its source names
 (`forms.X` in the handler), with keys left out, unknown keys added and garbage values, signed in
 as a role that may use the route. No answer is a 5xx, and a refusal (4xx, or the form shown
-again with 200) writes nothing (the database fingerprint is unchanged).
+again with 200) writes nothing (no row of any table inserted, updated or deleted, counted by
+triggers).
 
 Examples per handler: INCUBATOR_FUZZ_EXAMPLES (default 100 in CI; `make fuzz` runs 1,000). SQLite
 only: one database per handler, in-process client; the database paths are covered on both
@@ -15,6 +16,7 @@ import inspect
 import os
 import re
 import shutil
+import sqlite3
 import time
 from pathlib import Path
 
@@ -29,7 +31,7 @@ from incubator.core.roles import ADMIN, APPLICANT, ASSESSOR, COMMUNITY, PUBLIC, 
 from incubator.settings import load_settings
 from tests.conftest import make_settings, sql
 from tests.support.databases import run_async
-from tests.support.forms import fingerprint
+from tests.support.forms import install_write_counter, write_counts
 from tests.support.web import CSRF_RE, login
 
 EXAMPLES = int(os.environ.get("INCUBATOR_FUZZ_EXAMPLES", "100"))
@@ -42,6 +44,7 @@ PERSONAS += ((COMMUNITY, "xianglong"), (APPLICANT, "qingniao"))
 SKIPPED = {"/logout"}
 # A form shown again with its errors (a 200 may also be a success page, e.g. a new token).
 ERROR_MARK = re.compile(r'class="[^"]*(?:\berror\b|has-error|flash-error)')
+FLASHED_ERROR = 'class="flash flash-error"'
 # Found here and reported, not yet fixed: an empty post to a panel score sheet is refused (400)
 # after the sheet has been created (score_sheet and audit_log rows).
 KNOWN_WRITES_ON_REFUSAL = {"/evaluations/{evaluation_id:int}/scores"}
@@ -141,6 +144,7 @@ def seeded(templates, tmp_path_factory) -> Path:
             await db.close_pool(engine)
 
     run_async(demo())
+    install_write_counter(str(path))
     return path
 
 
@@ -175,8 +179,9 @@ def test_no_generated_input_makes_a_form_handler_fail_or_write_on_refusal(
     token = CSRF_RE.search(client.get("/login" if username is None else "/").text)
     assert token, "no CSRF token"
     fields = declared_fields(handler)
-    counts = {"examples": 0, "checked": 0}
-    state = {"before": fingerprint(settings.database_url)}
+    counts = {"examples": 0, "wrote": 0}
+    database = settings.database_url.removeprefix("sqlite:///")
+    state = {"before": write_counts(database)}
     started = time.monotonic()
 
     @hypothesis_settings(
@@ -190,20 +195,40 @@ def test_no_generated_input_makes_a_form_handler_fail_or_write_on_refusal(
     def fuzz(body):
         counts["examples"] += 1
         response = client.post(url, data={**body, "_csrf_token": token.group(1)})
-        # Every example compares with the one before, failing and shrunk ones too.
-        before, state["before"] = state["before"], fingerprint(settings.database_url)
         assert response.status_code < 500, (url, body, response.text[-1500:])
+        # Every example compares with the one before, failing and shrunk ones too.
+        before, state["before"] = state["before"], write_counts(database)
+        changed = sorted(t for t in before if before[t] != state["before"][t])
         location = response.headers.get("location", "")
         if username and response.status_code in (302, 303) and "/login" in location:
             login(client, username)  # an accepted change may end the session (a password)
+            return
+        if not changed:
+            return
+        counts["wrote"] += 1
         refused = 400 <= response.status_code < 500 or (
             response.status_code == 200 and ERROR_MARK.search(response.text)
         )
-        if refused and path not in KNOWN_WRITES_ON_REFUSAL:
-            changed = sorted(t for t in before if before[t] != state["before"].get(t))
-            assert changed == [], (url, body, response.status_code)
-            counts["checked"] += 1
+        if response.status_code in (302, 303) and location.startswith("/"):
+            # A refusal that redirects says so on the next page, as a flash message.
+            refused = FLASHED_ERROR in client.get(location).text
+            state["before"] = write_counts(database)
+        if path not in KNOWN_WRITES_ON_REFUSAL:
+            assert not refused, (url, body, response.status_code, changed)
 
     fuzz()
     seconds = time.monotonic() - started
     print(f"{path}: {counts} in {seconds:.1f}s, {counts['examples'] / seconds:.0f}/s")
+
+
+def test_the_write_counter_sees_every_kind_of_write(seeded, tmp_path):
+    database = str(tmp_path / "counted.sqlite3")
+    shutil.copyfile(seeded, database)
+    before = write_counts(database)
+    conn = sqlite3.connect(database)
+    conn.execute("UPDATE community SET name = name || '' WHERE id = (SELECT min(id) FROM community)")
+    conn.execute("DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)")
+    conn.commit()
+    conn.close()
+    after = write_counts(database)
+    assert {t for t in after if after[t] != before[t]} == {"community", "audit_log"}

@@ -194,3 +194,35 @@ def _rows_query(table: str) -> str:
 
 def _digest(rows: list) -> str:
     return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+# A cheaper proof than the fingerprint for a loop of thousands of posts (the form fuzzing): an
+# SQLite copy gets triggers that count every row inserted, updated or deleted, per table.
+WRITE_COUNT_TABLE = "test_write_count"
+
+
+def install_write_counter(path: str) -> None:
+    conn = sqlite3.connect(path)
+    try:
+        names = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        tables = [t for (t,) in names if t not in VOLATILE_TABLES and not t.startswith("sqlite_")]
+        conn.execute(f"CREATE TABLE {WRITE_COUNT_TABLE} (tbl TEXT PRIMARY KEY, n INTEGER)")
+        for table in tables:
+            conn.execute(f"INSERT INTO {WRITE_COUNT_TABLE} VALUES (?, 0)", (table,))
+            for operation in ("INSERT", "UPDATE", "DELETE"):
+                conn.execute(
+                    f'CREATE TRIGGER "count_{table}_{operation}" AFTER {operation} ON "{table}" '
+                    f"BEGIN UPDATE {WRITE_COUNT_TABLE} SET n = n + 1 WHERE tbl = '{table}'; END"
+                )
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def write_counts(path: str) -> dict[str, int]:
+    """Rows written so far, per table (after `install_write_counter`)."""
+    conn = sqlite3.connect(path)
+    try:
+        return dict(conn.execute(f"SELECT tbl, n FROM {WRITE_COUNT_TABLE}").fetchall())  # noqa: S608
+    finally:
+        conn.close()
