@@ -5,7 +5,7 @@ as a role that may use the route. No answer is a 5xx, and a refusal (4xx, or the
 again with 200) writes nothing (no row of any table inserted, updated or deleted, counted by
 triggers).
 
-Examples per handler: INCUBATOR_FUZZ_EXAMPLES (default 100 in CI; `make fuzz` runs 1,000). SQLite
+Examples per handler: INCUBATOR_FUZZ_EXAMPLES (default 1,000, as in CI; `make fuzz` runs 10,000). SQLite
 only: one database per handler, in-process client; the database paths are covered on both
 backends by the other suites.
 """
@@ -34,7 +34,7 @@ from tests.support.databases import run_async
 from tests.support.forms import install_write_counter, write_counts
 from tests.support.web import CSRF_RE, login
 
-EXAMPLES = int(os.environ.get("INCUBATOR_FUZZ_EXAMPLES", "100"))
+EXAMPLES = int(os.environ.get("INCUBATOR_FUZZ_EXAMPLES", "1000"))
 # CI draws the same inputs every run (a red build is reproducible); `make fuzz` explores anew.
 SEEDED = os.environ.get("INCUBATOR_FUZZ_RANDOM") != "1"
 # Who signs in for a route, in this order of preference among the roles it allows.
