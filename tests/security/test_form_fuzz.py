@@ -1,11 +1,11 @@
 """Form fuzzing with hypothesis: every POST handler of the app (enumerated from its routes, so a
 new one is fuzzed too) gets generated bodies built from the Field declarations its source names
 (`forms.X` in the handler), with keys left out, unknown keys added and garbage values, signed in
-as a role that may use the route. No answer is a 5xx, and a refusal (4xx, or the form shown
-again with 200) writes nothing (no row of any table inserted, updated or deleted, counted by
-triggers).
+as a role that may use the route. No answer is a 5xx, and a refusal (4xx, the form shown
+again with 200, or a redirect to a page with an error message) writes nothing (no row of any
+table inserted, updated or deleted, counted by triggers).
 
-Examples per handler: INCUBATOR_FUZZ_EXAMPLES (default 1,000, as in CI; `make fuzz` runs 10,000). SQLite
+Examples per handler: INCUBATOR_FUZZ_EXAMPLES (default 1,000, as in CI; `make fuzz` 5,000). SQLite
 only: one database per handler, in-process client; the database paths are covered on both
 backends by the other suites.
 """
@@ -226,7 +226,9 @@ def test_the_write_counter_sees_every_kind_of_write(seeded, tmp_path):
     shutil.copyfile(seeded, database)
     before = write_counts(database)
     conn = sqlite3.connect(database)
-    conn.execute("UPDATE community SET name = name || '' WHERE id = (SELECT min(id) FROM community)")
+    conn.execute(
+        "UPDATE community SET name = name || '' WHERE id = (SELECT min(id) FROM community)"
+    )
     conn.execute("DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log)")
     conn.commit()
     conn.close()
