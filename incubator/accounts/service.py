@@ -207,19 +207,17 @@ async def claim_registration(client_ip: str, max_per_address: int) -> None:
 async def purge_old_attempts(login_window: dt.timedelta) -> int:
     """Sign-in and registration tries older than their throttle window count for nothing."""
     now = _now()
-    # Two single statements, no transaction: housekeeping is cancelled at shutdown, and a task
-    # cancelled inside a transaction can leave its connection open (until transactions are made
-    # safe to cancel, background work writes this way, like report jobs).
-    logins = (
-        await LoginAttempt.delete()
-        .where(LoginAttempt.at <= now - login_window)
-        .returning(LoginAttempt.id)
-    )
-    registrations = (
-        await RegistrationAttempt.delete()
-        .where(RegistrationAttempt.at <= now - REGISTER_WINDOW)
-        .returning(RegistrationAttempt.id)
-    )
+    async with write_transaction():
+        logins = (
+            await LoginAttempt.delete()
+            .where(LoginAttempt.at <= now - login_window)
+            .returning(LoginAttempt.id)
+        )
+        registrations = (
+            await RegistrationAttempt.delete()
+            .where(RegistrationAttempt.at <= now - REGISTER_WINDOW)
+            .returning(RegistrationAttempt.id)
+        )
     return len(logins) + len(registrations)
 
 

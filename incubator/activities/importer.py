@@ -243,7 +243,6 @@ async def start(actor: CurrentUser, file_name: str, data: bytes) -> int:
 
 async def _finish(job_id: int, **values: Any) -> None:
     values["finished_at"] = dt.datetime.now(dt.UTC)
-    # One statement, no transaction: a job task cancelled at shutdown must not leave one open.
     await ActivityImport.update({getattr(ActivityImport, k): v for k, v in values.items()}).where(
         ActivityImport.id == job_id
     )

@@ -8,8 +8,11 @@ the CLI and each test can use their own database without import-time side effect
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
+import sqlite3
+import weakref
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,8 +20,8 @@ from urllib.parse import urlsplit
 import aiosqlite
 from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
-from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
+from piccolo.engine.postgres import PostgresEngine, PostgresTransaction
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
 log = logging.getLogger("incubator")
 
@@ -43,33 +46,60 @@ class PooledSQLiteEngine(SQLiteEngine):
     def __init__(self, path: str, pool_size: int = SQLITE_POOL_SIZE, **kwargs: Any) -> None:
         super().__init__(path=path, **kwargs)
         self._idle: list[Any] = []
+        self._in_use: set[Any] = set()
         self._pool_size = pool_size
+        # Writers of this process queue here, in Python, before BEGIN IMMEDIATE: waiting is then
+        # cancellable and wakes at once (SQLite's busy handler sleeps in growing steps).
+        self._write_locks: weakref.WeakKeyDictionary[Any, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def write_lock(self) -> asyncio.Lock:
+        """This event loop's writer queue (a lock belongs to the loop that first waits on it)."""
+        loop = asyncio.get_running_loop()
+        lock = self._write_locks.get(loop)
+        if lock is None:
+            lock = self._write_locks[loop] = asyncio.Lock()
+        return lock
 
     async def get_connection(self) -> Any:
-        if self._idle:
-            return self._idle.pop()
+        connection = self._idle.pop() if self._idle else await self._connect()
+        self._in_use.add(connection)
+        return connection
+
+    async def _connect(self) -> Any:
         pending = aiosqlite.connect(**self.connection_kwargs)
         # An idle pooled connection must never keep the process alive at exit.
         pending._thread.daemon = True
         connection = await pending
         connection.row_factory = dict_factory
-        await connection.execute("PRAGMA foreign_keys = 1")
+        try:
+            await connection.execute("PRAGMA foreign_keys = 1")
+        except BaseException:
+            _close_later(connection.close())
+            raise
         real_close = connection.close
 
         async def release() -> None:
+            self._in_use.discard(connection)
             try:
                 if connection.in_transaction:
                     await connection.rollback()
-            except Exception:
-                await real_close()
+            except BaseException:
+                # Cancelled or failed: closing for good rolls back whatever is open.
+                _close_later(real_close())
                 raise
             if len(self._idle) < self._pool_size:
                 self._idle.append(connection)
             else:
                 await real_close()
 
+        async def discard() -> None:
+            self._in_use.discard(connection)
+            await real_close()
+
         connection.close = release
-        connection.close_for_real = real_close
+        connection.close_for_real = discard
         return connection
 
     async def _run_in_new_connection(
@@ -95,11 +125,13 @@ class PooledSQLiteEngine(SQLiteEngine):
         async with connection.execute(query, args or []) as cursor:
             return await cursor.fetchall()
 
-    async def close_idle(self) -> None:
-        # Each connection owns a non-daemon thread: left open, it would keep the process alive.
-        idle, self._idle = self._idle, []
-        for connection in idle:
-            await connection.close_for_real()
+    async def close_all(self) -> None:
+        """At shutdown: idle connections, and any still in use (a task that never gave its
+        connection back); closing one inside a transaction rolls it back."""
+        connections, self._idle = [*self._idle, *self._in_use], []
+        for connection in connections:
+            with contextlib.suppress(Exception):
+                await connection.close_for_real()
 
 
 def engine_from_url(url: str) -> Engine:
@@ -134,21 +166,133 @@ def is_sqlite() -> bool:
     return current_engine().engine_type == "sqlite"
 
 
+_closing: set[asyncio.Task] = set()
+
+
+def _close_later(closing: Any) -> None:
+    """Runs a close to its end in a task of its own, so that no cancellation stops it and the
+    cancelled caller need not wait (an SQLite close queues behind a BEGIN that may wait for
+    another process); `close_pool` waits for any still running."""
+    task = asyncio.ensure_future(closing)
+    _closing.add(task)
+    task.add_done_callback(_closing.discard)
+
+
+class _CancelSafe:
+    """Piccolo's transaction, made safe to cancel at any await.
+
+    A BEGIN, COMMIT or ROLLBACK that fails or is cancelled leaves the connection in a state
+    nobody knows (SQLite's worker thread may still finish a BEGIN and hold the write lock; an
+    asyncpg query may be half-cancelled), so the connection is closed for good, in a task no
+    cancellation reaches, which rolls back whatever it holds; the task's transaction is
+    forgotten in any case.
+    """
+
+    async def __aenter__(self) -> Any:
+        if self._parent is not None:
+            return self._parent
+        self.connection = await self.get_connection()
+        try:
+            await self.begin()
+        except BaseException:
+            _close_later(self.discard())
+            raise
+        self.context = self.engine.current_transaction.set(self)
+        return self
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        if self._parent is not None:
+            return exception is None
+        try:
+            if exception is not None:
+                if not self._rolled_back:
+                    await self.rollback()
+            elif not self._committed and not self._rolled_back:
+                await self.commit()
+        except BaseException:
+            _close_later(self.discard())
+            raise
+        else:
+            await self.give_back()
+        finally:
+            self.engine.current_transaction.reset(self.context)
+        return exception is None
+
+
+class SQLiteSafeTransaction(_CancelSafe, SQLiteTransaction):
+    def __init__(self, engine: PooledSQLiteEngine, transaction_type: TransactionType) -> None:
+        super().__init__(engine, transaction_type)
+        self._lock: asyncio.Lock | None = None
+
+    async def __aenter__(self) -> Any:
+        if self._parent is not None or self.transaction_type != TransactionType.immediate:
+            return await super().__aenter__()
+        lock = self.engine.write_lock()
+        try:
+            async with asyncio.timeout(SQLITE_LOCK_TIMEOUT_S):
+                await lock.acquire()
+        except TimeoutError:
+            raise sqlite3.OperationalError("database is locked") from None
+        self._lock = lock
+        try:
+            return await super().__aenter__()
+        except BaseException:
+            self._release_lock()
+            raise
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        try:
+            return await super().__aexit__(exception_type, exception, traceback)
+        finally:
+            self._release_lock()
+
+    def _release_lock(self) -> None:
+        lock, self._lock = self._lock, None
+        if lock is not None:
+            lock.release()
+
+    async def discard(self) -> None:
+        await self.connection.close_for_real()
+
+    async def give_back(self) -> None:
+        await self.connection.close()
+
+
+class PostgresSafeTransaction(_CancelSafe, PostgresTransaction):
+    async def begin(self) -> None:
+        self.transaction = self.connection.transaction()
+        await self.transaction.start()
+
+    async def discard(self) -> None:
+        self.connection.terminate()
+        if self.engine.pool is not None:
+            await self.engine.pool.release(self.connection)
+
+    async def give_back(self) -> None:
+        if self.engine.pool is not None:
+            await self.engine.pool.release(self.connection)
+        else:
+            await self.connection.close()
+
+
 def write_transaction():
     """One transaction for all the writes of a service call and their audit rows.
 
     On SQLite it is IMMEDIATE: the write lock is taken at BEGIN, so concurrent writers wait
-    (busy timeout) instead of failing with "database is locked" when a read turns into a write.
+    instead of failing with "database is locked" when a read turns into a write.
     """
     engine = current_engine()
-    if isinstance(engine, SQLiteEngine):
-        return engine.transaction(transaction_type=TransactionType.immediate)
-    return engine.transaction()
+    if isinstance(engine, PooledSQLiteEngine):
+        return SQLiteSafeTransaction(engine, TransactionType.immediate)
+    return PostgresSafeTransaction(engine)
 
 
 def read_transaction():
     """Groups a request's reads: SQLite otherwise opens a connection (and thread) per query."""
-    return current_engine().transaction()
+    engine = current_engine()
+    if isinstance(engine, PooledSQLiteEngine):
+        return SQLiteSafeTransaction(engine, TransactionType.deferred)
+    return PostgresSafeTransaction(engine)
 
 
 async def lock_rows(table: Any, ids: list[int]) -> None:
@@ -190,7 +334,12 @@ async def close_pool(engine: Engine) -> None:
                 engine.pool.terminate()
             engine.pool = None
     elif isinstance(engine, PooledSQLiteEngine):
-        await engine.close_idle()
+        await engine.close_all()
+    # Connections being closed for good by cancelled tasks: their rollback ends here.
+    loop = asyncio.get_running_loop()
+    closing = {task for task in _closing if task.get_loop() is loop}
+    if closing:
+        await asyncio.wait(closing, timeout=POOL_CLOSE_SECONDS)
 
 
 async def run_migrations() -> None:

@@ -101,11 +101,6 @@ def _store(reports_dir: Path, key: str, pdf: bytes) -> None:
     partial.replace(_path(reports_dir, key))
 
 
-# Every write of a job task is one statement outside a transaction: job tasks may be cancelled at
-# shutdown, and a task cancelled inside a SQLite transaction can leave it open and stall the
-# shutdown. (start() runs in a request, not in a job task.)
-
-
 async def _insert(user: CurrentUser, order: Order, status: str, **values: Any) -> int:
     rows = await ReportJob.insert(
         ReportJob(
@@ -243,18 +238,17 @@ def file_of(reports_dir: Path, row: Mapping[str, Any]) -> Path | None:
 async def purge(reports_dir: Path, keep_days: int = KEEP_DAYS) -> int:
     """Deletes report files and list entries older than `keep_days`; returns files removed."""
     cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=keep_days)
-    # One statement each, no transaction around them: this runs in the background and may be
-    # cancelled at shutdown, which must not leave a transaction open.
-    await ReportJob.delete().where(ReportJob.created_at < cutoff)
-    # Jobs an earlier run of the app left queued or running will never end: say so, and free
-    # their places under each user's limit.
-    await ReportJob.update(
-        {
-            ReportJob.status: "failed",
-            ReportJob.message: _("服务重启，报表生成已中断，请重新生成"),
-            ReportJob.finished_at: dt.datetime.now(dt.UTC),
-        }
-    ).where(ReportJob.status.is_in(list(RUNNING)), ReportJob.created_at < STARTED_AT)
+    async with write_transaction():
+        await ReportJob.delete().where(ReportJob.created_at < cutoff)
+        # Jobs an earlier run of the app left queued or running will never end: say so, and
+        # free their places under each user's limit.
+        await ReportJob.update(
+            {
+                ReportJob.status: "failed",
+                ReportJob.message: _("服务重启，报表生成已中断，请重新生成"),
+                ReportJob.finished_at: dt.datetime.now(dt.UTC),
+            }
+        ).where(ReportJob.status.is_in(list(RUNNING)), ReportJob.created_at < STARTED_AT)
 
     def remove_old() -> int:
         removed = 0
