@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
@@ -19,14 +17,14 @@ from litestar.openapi.spec import Components, SecurityScheme
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
-from incubator.accounts import service as accounts
+from incubator import background
 from incubator.accounts import views as account_views
 from incubator.activities import importer
 from incubator.activities import views as activity_views
 from incubator.api import views as api_views
 from incubator.applications import views as application_views
 from incubator.center import views as center_views
-from incubator.core import audit_views, db, file_views, nav
+from incubator.core import audit_views, db, file_views, jobs, nav
 from incubator.core.auth import role_guard
 from incubator.core.roles import PUBLIC_ROUTE
 from incubator.core.web import (
@@ -40,7 +38,6 @@ from incubator.core.web import (
 from incubator.evaluations import views as evaluation_views
 from incubator.home import my_work
 from incubator.home import views as home_views
-from incubator.notifications import service as notifications
 from incubator.notifications import views as notification_views
 from incubator.organizations import views as organization_views
 from incubator.regions import views as region_views
@@ -53,7 +50,6 @@ from incubator.settings import Settings, load_settings
 from incubator.workitems import views as workitem_views
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-SESSION_PURGE_INTERVAL_S = 600
 # Multipart bodies are parsed before the CSRF check: allow an upload and a little form around it.
 FORM_OVERHEAD_BYTES = 1024 * 1024
 
@@ -92,9 +88,9 @@ async def _database(app: Litestar) -> AsyncIterator[None]:
     engine = db.bind_engine(db.engine_from_url(settings.database_url))
     await db.prepare_database(engine)
     await db.open_pool(engine, settings.db_pool_size)
-    tasks = [asyncio.create_task(_housekeeping_forever(settings))]
-    if settings.smtp_host:
-        tasks.append(asyncio.create_task(notifications.email_forever(settings)))
+    runner = jobs.Runner(background.register_kinds(settings), slots=settings.job_slots)
+    if settings.jobs_in_web:
+        runner.start()
     app.state.renderer = Renderer(
         Limits(
             workers=settings.report_workers,
@@ -111,24 +107,8 @@ async def _database(app: Litestar) -> AsyncIterator[None]:
         app.state.renderer.close()
         importer.shutdown()
         report_jobs.shutdown()
-        for task in tasks:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await runner.stop()
         await db.close_pool(engine)
-
-
-async def _housekeeping_forever(settings: Settings) -> None:
-    """Expired sessions, throttle rows past their window and old rendered reports go away now
-    and then."""
-    while True:
-        try:
-            await accounts.purge_expired_sessions()
-            await accounts.purge_old_attempts(dt.timedelta(minutes=settings.login_window_minutes))
-            await report_jobs.purge(settings.reports_dir)
-        except Exception:  # a failed purge must never stop the app; try again later
-            log.exception("housekeeping failed")
-        await asyncio.sleep(SESSION_PURGE_INTERVAL_S)
 
 
 def create_app(settings: Settings | None = None, extra_routes: Sequence[Any] = ()) -> Litestar:

@@ -1,5 +1,5 @@
-"""`incubator serve | migrate | seed-demo | bench-data | create-user | backup | restore |
-purge-sessions`."""
+"""`incubator serve | worker | migrate | seed-demo | bench-data | create-user | backup | restore
+| purge-sessions`."""
 
 from __future__ import annotations
 
@@ -42,6 +42,33 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         forwarded_allow_ips=settings.forwarded_allow_ips,
         log_level="info",
     )
+    return 0
+
+
+def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    """Runs background jobs (core.jobs) until SIGTERM or Ctrl-C; as many of these as wanted,
+    on this machine or another sharing the database and the data directory."""
+    import signal
+
+    from incubator import background
+    from incubator.core import jobs
+
+    async def work() -> None:
+        from incubator.core import db
+
+        await db.open_pool(db.current_engine(), settings.db_pool_size)
+        runner = jobs.Runner(background.register_kinds(settings), slots=settings.job_slots)
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        runner.start()
+        print(f"后台任务进程已启动 (worker {runner.worker} started)", flush=True)
+        await stop.wait()
+        await runner.stop()
+        print("后台任务进程已停止 (worker stopped)", flush=True)
+
+    _with_database(settings, work)
     return 0
 
 
@@ -189,6 +216,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(run=cmd_serve)
     sub.add_parser("migrate", help="执行数据库迁移").set_defaults(run=cmd_migrate)
+    sub.add_parser(
+        "worker", help="运行后台任务（报表、导入、邮件、定期清理） (run background jobs)"
+    ).set_defaults(run=cmd_worker)
     sub.add_parser("seed-demo", help="空数据库时加载演示数据").set_defaults(run=cmd_seed_demo)
     bench = sub.add_parser("bench-data", help="生成压测数据（服务记录台账）")
     bench.add_argument("--activities", type=int, default=100_000)

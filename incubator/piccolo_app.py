@@ -14,7 +14,7 @@ from incubator.accounts.tables import (
 from incubator.activities.tables import Activity, ActivityFile, ActivityImport
 from incubator.applications.tables import Application, ApplicationFile, RecruitmentRound
 from incubator.center.tables import Desk, DeskAllocation, EntryAgreement, Room, SupportRecord
-from incubator.core.tables import AuditLog, Counter, StoredFile
+from incubator.core.tables import AuditLog, Counter, Job, StoredFile
 from incubator.evaluations.tables import ComplianceRecord, Evaluation
 from incubator.notifications.tables import Notification
 from incubator.organizations.tables import Organization
@@ -49,6 +49,7 @@ APP_CONFIG = AppConfig(
         AuditLog,
         StoredFile,
         Counter,
+        Job,
         RecruitmentRound,
         Application,
         ApplicationFile,

@@ -46,6 +46,11 @@ class Settings:
     token_days: int = 90
     # Reverse proxies whose X-Forwarded-For is believed (the client address for throttling).
     forwarded_allow_ips: str = "127.0.0.1"
+    # Background jobs (core.jobs) run in each web process unless a deployment runs
+    # `incubator worker` processes instead (INCUBATOR_JOBS_IN_WEB=0), and at most this many at
+    # once per process.
+    jobs_in_web: bool = True
+    job_slots: int = 4
     # Notification e-mail; off while smtp_host is empty.
     smtp_host: str = ""
     smtp_port: int = 25
@@ -196,6 +201,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         report_inline_pages=_int(env, "INCUBATOR_REPORT_INLINE_PAGES", 6, 0, 10000),
         report_max_rows=_int(env, "INCUBATOR_REPORT_MAX_ROWS", 100_000, 1, 10_000_000),
         report_max_jobs=_int(env, "INCUBATOR_REPORT_MAX_JOBS", 3, 1, 100),
+        jobs_in_web=_choice(env, "INCUBATOR_JOBS_IN_WEB", "1", ("0", "1")) == "1",
+        job_slots=_int(env, "INCUBATOR_JOB_SLOTS", 4, 1, 64),
         **_smtp(env),
     )
 

@@ -6,6 +6,7 @@ from piccolo.columns import (
     ForeignKey,
     Integer,
     OnDelete,
+    Text,
     Timestamptz,
     Varchar,
 )
@@ -48,3 +49,25 @@ class Counter(Table, tablename="counter"):
 
     key = Varchar(length=100, unique=True)
     value = BigInt(default=0)
+
+
+class Job(Table, tablename="job"):
+    """A unit of background work (see core.jobs): the row is the truth, for every process."""
+
+    kind = Varchar(length=60, index=True)
+    status = Varchar(length=12, default="queued", index=True)
+    params = JSON(default="{}")
+    # The user the job works for (plain id: jobs outlive nothing they would block).
+    owner_id = Integer(null=True, index=True)
+    # At most one queued or running job per key (a unique partial index, see the migration).
+    dedupe_key = Varchar(length=100, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    run_after = Timestamptz(default=TimestamptzNow(), index=True)
+    started_at = Timestamptz(null=True, default=None)
+    heartbeat_at = Timestamptz(null=True, default=None)
+    finished_at = Timestamptz(null=True, default=None)
+    claimed_by = Varchar(length=100, default="")
+    attempts = Integer(default=0)
+    progress = JSON(default="{}")
+    result = JSON(default="{}")
+    message = Text(default="")

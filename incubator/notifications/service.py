@@ -3,7 +3,6 @@ by a background sender when SMTP is configured (a mail server being down never b
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 import smtplib
@@ -85,8 +84,13 @@ def _refused_for_good(exc: Exception) -> bool:
     return isinstance(exc, ValueError)
 
 
+# A claim older than this belongs to a sender that died mid-message: the message may go again.
+EMAIL_CLAIM_EXPIRES = dt.timedelta(hours=1)
+
+
 async def send_pending_emails(settings: Settings, base_url: str = "") -> int:
     """E-mails notifications not yet sent to users who have an address; returns how many.
+    Each message is claimed before it goes, so that senders in several processes send it once.
     One bad message is marked failed and logged; it never holds up the others."""
     rows = await Notification.select(
         Notification.id,
@@ -94,36 +98,44 @@ async def send_pending_emails(settings: Settings, base_url: str = "") -> int:
         Notification.body,
         Notification.link,
         Notification.user.email.as_alias("email"),
-    ).where(
-        Notification.emailed_at.is_null()
-        & Notification.email_failed_at.is_null()
-        & (Notification.user.email != "")
-    )
+    ).where(_unsent() & (Notification.user.email != ""))
     sent = 0
     for row in rows:
+        if not await _claim(row["id"]):
+            continue  # another sender has it
         text = f"{row['body']}\n\n{base_url}{row['link']}".strip()
         try:
             await anyio.to_thread.run_sync(_send, settings, row["email"], row["title"], text)
         except (OSError, ValueError) as exc:  # smtplib's errors are OSErrors
             if not _refused_for_good(exc):
                 log.exception("sending notification %s failed; will retry", row["id"])
+                await _mark(row["id"], Notification.email_claimed_at, None)
                 break
             log.exception("notification %s could not be e-mailed; marked failed", row["id"])
-            await Notification.update(
-                {Notification.email_failed_at: dt.datetime.now(dt.UTC)}
-            ).where(Notification.id == row["id"])
+            await _mark(row["id"], Notification.email_failed_at, dt.datetime.now(dt.UTC))
             continue
-        await Notification.update({Notification.emailed_at: dt.datetime.now(dt.UTC)}).where(
-            Notification.id == row["id"]
-        )
+        await _mark(row["id"], Notification.emailed_at, dt.datetime.now(dt.UTC))
         sent += 1
     return sent
 
 
-async def email_forever(settings: Settings, interval_s: int = 60) -> None:
-    while True:
-        try:
-            await send_pending_emails(settings)
-        except Exception:  # the sender must never stop the app
-            log.exception("notification e-mail round failed")
-        await asyncio.sleep(interval_s)
+def _unsent():
+    expired = dt.datetime.now(dt.UTC) - EMAIL_CLAIM_EXPIRES
+    return (
+        Notification.emailed_at.is_null()
+        & Notification.email_failed_at.is_null()
+        & (Notification.email_claimed_at.is_null() | (Notification.email_claimed_at < expired))
+    )
+
+
+async def _claim(notification_id: int) -> bool:
+    claimed = (
+        await Notification.update({Notification.email_claimed_at: dt.datetime.now(dt.UTC)})
+        .where((Notification.id == notification_id) & _unsent())
+        .returning(Notification.id)
+    )
+    return bool(claimed)
+
+
+async def _mark(notification_id: int, column, value) -> None:
+    await Notification.update({column: value}).where(Notification.id == notification_id)

@@ -17,3 +17,6 @@ class Notification(Table, tablename="notification"):
     emailed_at = Timestamptz(null=True, default=None)
     # The mail server refused this one message: not retried, the others still go out.
     email_failed_at = Timestamptz(null=True, default=None)
+    # Taken by one sender before the message goes out, so that no other process sends it too;
+    # a claim older than an hour (its sender died) may be taken again.
+    email_claimed_at = Timestamptz(null=True, default=None)

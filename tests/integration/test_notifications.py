@@ -1,6 +1,7 @@
 """Applicants hear about every step of their organization, in the app and (if configured) by
 e-mail through a real SMTP conversation."""
 
+import asyncio
 import socket
 import threading
 
@@ -49,11 +50,16 @@ class FakeSMTP(threading.Thread):
         self.messages: list[str] = []
 
     def run(self) -> None:
-        self.server.settimeout(10)
-        try:
-            conn, _addr = self.server.accept()
-        except OSError:
-            return
+        """One conversation after another, until no one comes for a few seconds."""
+        self.server.settimeout(3)
+        while True:
+            try:
+                conn, _addr = self.server.accept()
+            except OSError:
+                return
+            self._converse(conn)
+
+    def _converse(self, conn) -> None:
         with conn, conn.makefile("rb") as reader:
             conn.sendall(b"220 fake ESMTP\r\n")
             while line := reader.readline():
@@ -111,3 +117,36 @@ def test_notifications_are_emailed_once_when_smtp_is_configured(tmp_path, databa
         assert "qingniao@example.org" in server.messages[0]
     else:
         assert sent == 0 and pending[0]["emailed_at"] is None  # kept for the next round
+
+
+def test_senders_in_several_processes_send_each_message_once(tmp_path, database_url):
+    """Four senders at once (as four processes would run them): each message is claimed by one
+    sender before it goes out."""
+    server = FakeSMTP()
+    server.start()
+    settings = make_settings(
+        tmp_path,
+        database_url,
+        INCUBATOR_SMTP_HOST="127.0.0.1",
+        INCUBATOR_SMTP_PORT=str(server.port),
+        INCUBATOR_SMTP_FROM="center@longhutang.example",
+    )
+    from incubator.core import db
+
+    sql(settings, "UPDATE app_user SET email = 'qingniao@example.org' WHERE username = 'qingniao'")
+
+    async def scenario():
+        engine = db.bind_engine(db.engine_from_url(settings.database_url))
+        await db.open_pool(engine, 8)
+        try:
+            for step in range(6):
+                await service.notify_organization(1, f"通知 {step}", "正文", "/organizations/1")
+            return await asyncio.gather(*(service.send_pending_emails(settings) for _ in range(4)))
+        finally:
+            await db.close_pool(engine)
+
+    sent = run_async(scenario())
+    server.join(10)
+    assert sum(sent) == 6
+    assert len(server.messages) == 6  # not one twice
+    assert sql(settings, "SELECT id FROM notification WHERE emailed_at IS NULL") == []

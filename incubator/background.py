@@ -1,0 +1,39 @@
+"""The app's periodic work as jobs of core.jobs: housekeeping always, notification e-mail when
+SMTP is configured. The web app and `incubator worker` register the same kinds."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from incubator.accounts import service as accounts
+from incubator.core import jobs
+from incubator.notifications import service as notifications
+from incubator.reporting import jobs as report_jobs
+from incubator.settings import Settings
+
+HOUSEKEEPING = "housekeeping"
+EMAIL = "notifications.email"
+HOUSEKEEPING_EVERY = dt.timedelta(minutes=10)
+EMAIL_EVERY = dt.timedelta(minutes=1)
+
+
+def register_kinds(settings: Settings) -> list[str]:
+    """Registers the kinds these settings call for; returns the names a runner should take."""
+
+    async def housekeeping(context: jobs.JobContext) -> dict:
+        """Expired sessions, throttle rows past their window, old rendered reports."""
+        sessions = await accounts.purge_expired_sessions()
+        window = dt.timedelta(minutes=settings.login_window_minutes)
+        attempts = await accounts.purge_old_attempts(window)
+        reports = await report_jobs.purge(settings.reports_dir)
+        return {"sessions": sessions, "attempts": attempts, "reports": reports}
+
+    async def email(context: jobs.JobContext) -> dict:
+        return {"sent": await notifications.send_pending_emails(settings)}
+
+    jobs.register(jobs.Kind(HOUSEKEEPING, housekeeping, every=HOUSEKEEPING_EVERY))
+    names = [HOUSEKEEPING]
+    if settings.smtp_host:
+        jobs.register(jobs.Kind(EMAIL, email, every=EMAIL_EVERY))
+        names.append(EMAIL)
+    return names
