@@ -41,7 +41,6 @@ from incubator.home import views as home_views
 from incubator.notifications import views as notification_views
 from incubator.organizations import views as organization_views
 from incubator.regions import views as region_views
-from incubator.reporting import jobs as report_jobs
 from incubator.reporting import views as report_views
 from incubator.reporting.worker import Limits, Renderer
 from incubator.reviews import views as review_views
@@ -88,16 +87,11 @@ async def _database(app: Litestar) -> AsyncIterator[None]:
     engine = db.bind_engine(db.engine_from_url(settings.database_url))
     await db.prepare_database(engine)
     await db.open_pool(engine, settings.db_pool_size)
-    runner = jobs.Runner(background.register_kinds(settings), slots=settings.job_slots)
+    app.state.renderer = Renderer(Limits.of(settings))
+    kinds = background.register_kinds(settings, app.state.renderer)
+    runner = jobs.Runner(kinds, slots=settings.job_slots)
     if settings.jobs_in_web:
         runner.start()
-    app.state.renderer = Renderer(
-        Limits(
-            workers=settings.report_workers,
-            timeout_seconds=settings.report_timeout_seconds,
-            memory_mb=settings.report_memory_mb,
-        )
-    )
     if settings.env != "test":
         # The first report would otherwise wait for the workers to start and load WeasyPrint.
         app.state.renderer.warm_up()
@@ -106,7 +100,6 @@ async def _database(app: Litestar) -> AsyncIterator[None]:
     finally:
         app.state.renderer.close()
         importer.shutdown()
-        report_jobs.shutdown()
         await runner.stop()
         await db.close_pool(engine)
 

@@ -9,6 +9,7 @@ from incubator.accounts import service as accounts
 from incubator.core import jobs
 from incubator.notifications import service as notifications
 from incubator.reporting import jobs as report_jobs
+from incubator.reporting.worker import Renderer
 from incubator.settings import Settings
 
 HOUSEKEEPING = "housekeeping"
@@ -17,8 +18,9 @@ HOUSEKEEPING_EVERY = dt.timedelta(minutes=10)
 EMAIL_EVERY = dt.timedelta(minutes=1)
 
 
-def register_kinds(settings: Settings) -> list[str]:
-    """Registers the kinds these settings call for; returns the names a runner should take."""
+def register_kinds(settings: Settings, renderer: Renderer) -> list[str]:
+    """Registers the kinds these settings call for; returns the names a runner should take.
+    Reports render with `renderer`, this process's render workers."""
 
     async def housekeeping(context: jobs.JobContext) -> dict:
         """Expired sessions, throttle rows past their window, old rendered reports."""
@@ -26,13 +28,15 @@ def register_kinds(settings: Settings) -> list[str]:
         window = dt.timedelta(minutes=settings.login_window_minutes)
         attempts = await accounts.purge_old_attempts(window)
         reports = await report_jobs.purge(settings.reports_dir)
-        return {"sessions": sessions, "attempts": attempts, "reports": reports}
+        finished = await jobs.purge_finished(dt.timedelta(days=report_jobs.KEEP_DAYS))
+        return {"sessions": sessions, "attempts": attempts, "reports": reports, "jobs": finished}
 
     async def email(context: jobs.JobContext) -> dict:
         return {"sent": await notifications.send_pending_emails(settings)}
 
     jobs.register(jobs.Kind(HOUSEKEEPING, housekeeping, every=HOUSEKEEPING_EVERY))
-    names = [HOUSEKEEPING]
+    jobs.register(report_jobs.render_kind(settings, renderer))
+    names = [HOUSEKEEPING, report_jobs.RENDER_KIND]
     if settings.smtp_host:
         jobs.register(jobs.Kind(EMAIL, email, every=EMAIL_EVERY))
         names.append(EMAIL)

@@ -55,9 +55,13 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
 
     async def work() -> None:
         from incubator.core import db
+        from incubator.reporting.worker import Limits, Renderer
 
         await db.open_pool(db.current_engine(), settings.db_pool_size)
-        runner = jobs.Runner(background.register_kinds(settings), slots=settings.job_slots)
+        renderer = Renderer(Limits.of(settings))
+        renderer.warm_up()
+        kinds = background.register_kinds(settings, renderer)
+        runner = jobs.Runner(kinds, slots=settings.job_slots)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGTERM, signal.SIGINT):
@@ -66,6 +70,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
         print(f"后台任务进程已启动 (worker {runner.worker} started)", flush=True)
         await stop.wait()
         await runner.stop()
+        renderer.close()
         print("后台任务进程已停止 (worker stopped)", flush=True)
 
     _with_database(settings, work)

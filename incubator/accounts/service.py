@@ -124,6 +124,12 @@ def _current_user(row: dict, via: str, prefix: str = "") -> CurrentUser:
     )
 
 
+async def active_user(user_id: int) -> CurrentUser | None:
+    """The user as background work acts for them: their scope now, None once deactivated."""
+    row = await User.select().where((User.id == user_id) & User.is_active.eq(True)).first()
+    return None if row is None else _current_user(row, via="job")
+
+
 # --- sessions --------------------------------------------------------------------------------
 
 

@@ -24,13 +24,10 @@ import json
 import logging
 import os
 import socket
-import sqlite3
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
-
-import asyncpg
 
 from incubator.core import db
 from incubator.core.tables import Job
@@ -104,13 +101,15 @@ async def enqueue(
     if there is one (two processes asking at once get the same job)."""
     if kind not in _KINDS:
         raise ValueError(f"unknown job kind {kind!r}")
-    try:
-        async with db.write_transaction():
-            if dedupe_key is not None:
-                existing = await _active_with_key(dedupe_key)
-                if existing is not None:
-                    return existing
-            rows = await Job.insert(
+    async with db.write_transaction():
+        if dedupe_key is not None:
+            existing = await _active_with_key(dedupe_key)
+            if existing is not None:
+                return existing
+        # DO NOTHING: another process enqueued the same key between our look and our insert
+        # (the unique index waits for its commit); its job is then ours too.
+        rows = (
+            await Job.insert(
                 Job(
                     kind=kind,
                     params=params or {},
@@ -118,13 +117,15 @@ async def enqueue(
                     dedupe_key=dedupe_key,
                     run_after=run_after or _now(),
                 )
-            ).returning(Job.id)
-    except (sqlite3.IntegrityError, asyncpg.UniqueViolationError):
-        # Another process enqueued the same key between our look and our insert.
-        existing = await _active_with_key(dedupe_key) if dedupe_key is not None else None
-        if existing is None:
-            raise
-        return existing
+            )
+            .on_conflict(action="DO NOTHING")
+            .returning(Job.id)
+        )
+        if not rows:
+            existing = await _active_with_key(dedupe_key) if dedupe_key is not None else None
+            if existing is None:
+                raise RuntimeError("job insert refused and no job under its key")
+            return existing
     _wake_runners()
     return rows[0]["id"]
 
@@ -319,6 +320,17 @@ async def mark_interrupted() -> int:
     rows = (
         await Job.update({Job.status: INTERRUPTED, Job.finished_at: _now()})
         .where((Job.status == RUNNING) & (Job.heartbeat_at < cutoff))
+        .returning(Job.id)
+    )
+    return len(rows)
+
+
+async def purge_finished(older_than: dt.timedelta) -> int:
+    """Rows of jobs that ended longer ago than this."""
+    cutoff = _now() - older_than
+    rows = (
+        await Job.delete()
+        .where(Job.status.is_in([DONE, FAILED, INTERRUPTED]) & (Job.finished_at < cutoff))
         .returning(Job.id)
     )
     return len(rows)

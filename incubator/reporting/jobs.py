@@ -1,7 +1,8 @@
-"""Reports as jobs: a report expected to take more than about a second renders in the background
-with its progress shown, and the user finds it later under "my reports". Every rendered report is
-kept as a file under a key of its kind, parameters, scope, language and data version, and served
-again while that key holds (the cache)."""
+"""Reports as jobs: a report expected to take more than about a second renders as a job of
+core.jobs (in whichever process runs jobs) with its progress shown, and the user finds it later
+under "my reports" (a `report_job` entry, pointing at its job). Every rendered report is kept as
+a file under a key of its kind, parameters, scope, language and data version, and served again
+while that key holds (the cache); the same report asked for twice at once renders once."""
 
 from __future__ import annotations
 
@@ -11,35 +12,32 @@ import hashlib
 import json
 import logging
 import os
-import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from incubator.accounts import service as accounts
 from incubator.accounts.tables import User
-from incubator.core import audit
+from incubator.core import audit, jobs
 from incubator.core.auth import CurrentUser
 from incubator.core.db import lock_rows, write_transaction
-from incubator.core.i18n import _, get_language
+from incubator.core.i18n import _, get_language, set_language
 from incubator.core.roles import ADMIN
+from incubator.core.tables import Job
+from incubator.reporting.recipes import RECIPES
 from incubator.reporting.tables import ReportJob
-from incubator.reporting.worker import Progress, ProgressCallback, ReportFailed
+from incubator.reporting.worker import Progress, ProgressCallback, Renderer, ReportFailed
+from incubator.settings import Settings
 
 log = logging.getLogger("incubator.reporting")
 
-# Jobs rendering at once; the rest wait their turn (each already uses every worker).
+RENDER_KIND = "report.render"
+# Reports rendering at once over all processes; the rest wait their turn (each already uses
+# every render worker of its process).
 JOBS_AT_ONCE = 2
 KEEP_DAYS = 7
 RUNNING = ("queued", "running")
-# Jobs still queued or running from before this process started belong to an earlier run.
-STARTED_AT = dt.datetime.now(dt.UTC)
-
-PROGRESS: dict[int, Progress | None] = {}
-_TASKS: set[asyncio.Task] = set()
-_TURNS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
-    weakref.WeakKeyDictionary()
-)
 
 Render = Callable[[ProgressCallback | None], Awaitable[bytes]]
 
@@ -56,9 +54,9 @@ class TooManyJobs(Exception):
 
 @dataclass
 class Order:
-    """One report to make: what it is, for the list, and how to make it. `make` builds the
-    report from its parameters when it is called, so a queued job holds no built report;
-    `rows` and `pages` are estimates until then."""
+    """One report to make: what it is, for the list, and the parameters its recipe
+    (reporting.recipes) makes it from, in its turn, in any process; `rows` and `pages` are
+    estimates until then."""
 
     kind: str
     title: str
@@ -67,7 +65,7 @@ class Order:
     key: str
     rows: int
     pages: int
-    make: Render
+    params: dict[str, Any] = field(default_factory=dict)
 
 
 async def cache_key(
@@ -136,63 +134,92 @@ async def make_now(user: CurrentUser, order: Order, reports_dir: Path, render: R
 
 
 async def start(user: CurrentUser, order: Order, reports_dir: Path, max_jobs: int) -> int:
-    """The job for this report: the user's own one already under way with the same key, or a
-    new one started in the background; TooManyJobs when the user already has `max_jobs`
-    queued or running (counted in the table, so every process counts the same)."""
+    """The user's entry for this report: their own one already under way with the same key, or
+    a new one whose job renders in the background (shared with anyone else's job for the same
+    key); TooManyJobs when the user already has `max_jobs` queued or running (counted in the
+    tables, so every process counts the same)."""
     async with write_transaction():
         # The user's row, locked: two requests at once cannot both take the last place.
         await lock_rows(User, [user.id])
-        existing = (
-            await ReportJob.select(ReportJob.id)
-            .where(
-                ReportJob.created_by == user.id,
-                ReportJob.cache_key == order.key,
-                ReportJob.status.is_in(list(RUNNING)),
-            )
+        entries = await _with_jobs(
+            await ReportJob.select()
+            .where(ReportJob.created_by == user.id, ReportJob.status.is_in(list(RUNNING)))
             .order_by(ReportJob.id, ascending=False)
-            .first()
         )
-        if existing and existing["id"] in PROGRESS:
-            return existing["id"]
-        active = await ReportJob.count().where(
-            ReportJob.created_by == user.id, ReportJob.status.is_in(list(RUNNING))
-        )
-        if active >= max_jobs:
+        under_way = [e for e in entries if e["status"] in RUNNING]
+        for entry in under_way:
+            if entry["cache_key"] == order.key:
+                return entry["id"]
+        if len(under_way) >= max_jobs:
             raise TooManyJobs(max_jobs)
-        job_id = await _insert(user, order, "queued")
-    PROGRESS[job_id] = None
-    task = asyncio.create_task(_run(job_id, order, reports_dir))
-    _TASKS.add(task)
-    task.add_done_callback(_TASKS.discard)
-    return job_id
-
-
-async def _run(job_id: int, order: Order, reports_dir: Path) -> None:
-    # One semaphore per event loop (each test client runs its own loop).
-    turns = _TURNS.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(JOBS_AT_ONCE))
-    try:
-        async with turns:
-            await ReportJob.update({ReportJob.status: "running"}).where(ReportJob.id == job_id)
-            PROGRESS[job_id] = Progress(0, order.rows, 0, order.pages)
-
-            def progressed(progress: Progress) -> None:
-                PROGRESS[job_id] = progress
-
-            pdf = await order.make(progressed)
-            await asyncio.to_thread(_store, reports_dir, order.key, pdf)
-            done = PROGRESS.get(job_id)
-            rows, pages = (done.rows_total, done.pages_done) if done else (order.rows, order.pages)
-            await _finish(job_id, status="done", size=len(pdf), rows=rows, pages=pages)
-    except ReportFailed as exc:  # a reason in words for the user (time, memory, too many rows)
-        await _finish(job_id, status="failed", message=str(exc))
-    except Exception:  # the job must end with a state the user can read, but not our internals
-        log.exception("report job %s failed (reference R%s)", job_id, job_id)
-        message = _(
-            "报表生成失败（内部错误，编号 R{id}），请稍后重试；如仍失败，请把编号告诉系统管理员。"
+        job_id = await jobs.enqueue(
+            RENDER_KIND,
+            {
+                "report": order.kind,
+                "params": order.params,
+                "user_id": user.id,
+                "language": get_language(),
+                "key": order.key,
+            },
+            owner_id=user.id,
+            dedupe_key=f"report:{order.key}",
         )
-        await _finish(job_id, status="failed", message=message.format(id=job_id))
-    finally:
-        PROGRESS.pop(job_id, None)
+        return await _insert(user, order, "queued", job_id=job_id)
+
+
+def render_kind(settings: Settings, renderer: Renderer) -> jobs.Kind:
+    """The job that renders a report in its turn, from its parameters, with this process's
+    render workers; every entry waiting on it is updated when it ends."""
+
+    async def run(context: jobs.JobContext) -> dict:
+        params, reports_dir = context.params, settings.reports_dir
+        try:
+            path = stored(reports_dir, params["key"])
+            if path is None:  # not already made by an earlier job of the same key
+                user = await accounts.active_user(params["user_id"])
+                if user is None:
+                    raise ReportFailed(_("提交报表的账号已停用，报表未生成"))
+                set_language(params.get("language") or "zh-CN")
+
+                def progressed(progress: Progress) -> None:
+                    context.progress(
+                        rows_done=progress.rows_done,
+                        rows=progress.rows_total,
+                        pages_done=progress.pages_done,
+                        pages=progress.pages_total,
+                    )
+
+                recipe = RECIPES[params["report"]]
+                pdf = await recipe(user, params["params"], settings, renderer, progressed)
+                await asyncio.to_thread(_store, reports_dir, params["key"], pdf)
+                path = stored(reports_dir, params["key"])
+            size = path.stat().st_size if path else 0
+            done = {
+                "size": size,
+                **{k: context.state[k] for k in ("rows", "pages") if k in context.state},
+            }
+            await _entries_end(context.job_id, "done", **done)
+            return done
+        except ReportFailed as exc:  # a reason in words for the user (time, memory, rows)
+            await _entries_end(context.job_id, "failed", message=str(exc))
+            raise jobs.JobFailed(str(exc)) from None
+        except Exception:
+            log.exception("report job %s failed (reference R%s)", context.job_id, context.job_id)
+            message = _(
+                "报表生成失败（内部错误，编号 R{id}），"
+                "请稍后重试；如仍失败，请把编号告诉系统管理员。"
+            ).format(id=context.job_id)
+            await _entries_end(context.job_id, "failed", message=message)
+            raise jobs.JobFailed(message) from None
+
+    return jobs.Kind(RENDER_KIND, run, at_once=JOBS_AT_ONCE)
+
+
+async def _entries_end(job_id: int, status: str, **values: Any) -> None:
+    columns = {getattr(ReportJob, k): v for k, v in values.items()}
+    await ReportJob.update(
+        {ReportJob.status: status, ReportJob.finished_at: dt.datetime.now(dt.UTC), **columns}
+    ).where((ReportJob.job_id == job_id) & ReportJob.status.is_in(list(RUNNING)))
 
 
 async def job(user: CurrentUser, job_id: int) -> dict | None:
@@ -200,25 +227,36 @@ async def job(user: CurrentUser, job_id: int) -> dict | None:
     row = await ReportJob.select().where(ReportJob.id == job_id).first()
     if row is None or (row["created_by"] != user.id and user.role != ADMIN):
         return None
-    return _live(row)
+    return (await _with_jobs([row]))[0]
 
 
-def _live(row: dict) -> dict:
-    if row["status"] in RUNNING and row["id"] not in PROGRESS:
-        # Started before the app restarted: that run is gone.
-        message = _("服务重启，报表生成已中断，请重新生成")
-        return {"rows_done": 0, "pages_done": 0, **row, "status": "failed", "message": message}
-    progress = PROGRESS.get(row["id"])
-    if progress is not None:
-        row = {
-            **row,
-            "rows_done": progress.rows_done,
-            "pages_done": progress.pages_done,
-            "pages": progress.pages_total or row["pages"],
-        }
+async def _with_jobs(rows: list[dict]) -> list[dict]:
+    """Entries as their users should see them: a queued or running entry takes its job's
+    status and progress (a job whose process stopped shows as interrupted)."""
+    ids = [r["job_id"] for r in rows if r["status"] in RUNNING and r["job_id"]]
+    found = await Job.select().where(Job.id.is_in(ids)) if ids else []
+    by_id = {j["id"]: jobs.shown(j) for j in found}
+    return [_live(row, by_id.get(row["job_id"])) for row in rows]
+
+
+def _live(row: dict, job: dict | None) -> dict:
     if row["status"] == "done":
         return {**row, "rows_done": row["rows"], "pages_done": row["pages"]}
-    return {"rows_done": 0, "pages_done": 0, **row}
+    if row["status"] not in RUNNING:
+        return {"rows_done": 0, "pages_done": 0, **row}
+    if job is None or job["status"] in (jobs.INTERRUPTED, jobs.FAILED, jobs.DONE):
+        # The job ended without this entry hearing of it: its process stopped.
+        message = _("报表生成已中断（服务重启或进程退出），请重新生成")
+        return {"rows_done": 0, "pages_done": 0, **row, "status": "failed", "message": message}
+    progress = job["progress"]
+    return {
+        **row,
+        "status": job["status"],
+        "rows_done": progress.get("rows_done", 0),
+        "rows": progress.get("rows") or row["rows"],
+        "pages_done": progress.get("pages_done", 0),
+        "pages": progress.get("pages") or row["pages"],
+    }
 
 
 async def mine(user: CurrentUser, limit: int = 50) -> list[dict]:
@@ -228,7 +266,7 @@ async def mine(user: CurrentUser, limit: int = 50) -> list[dict]:
         .order_by(ReportJob.id, ascending=False)
         .limit(limit)
     )
-    return [_live(row) for row in rows]
+    return await _with_jobs(rows)
 
 
 def file_of(reports_dir: Path, row: Mapping[str, Any]) -> Path | None:
@@ -238,17 +276,7 @@ def file_of(reports_dir: Path, row: Mapping[str, Any]) -> Path | None:
 async def purge(reports_dir: Path, keep_days: int = KEEP_DAYS) -> int:
     """Deletes report files and list entries older than `keep_days`; returns files removed."""
     cutoff = dt.datetime.now(dt.UTC) - dt.timedelta(days=keep_days)
-    async with write_transaction():
-        await ReportJob.delete().where(ReportJob.created_at < cutoff)
-        # Jobs an earlier run of the app left queued or running will never end: say so, and
-        # free their places under each user's limit.
-        await ReportJob.update(
-            {
-                ReportJob.status: "failed",
-                ReportJob.message: _("服务重启，报表生成已中断，请重新生成"),
-                ReportJob.finished_at: dt.datetime.now(dt.UTC),
-            }
-        ).where(ReportJob.status.is_in(list(RUNNING)), ReportJob.created_at < STARTED_AT)
+    await ReportJob.delete().where(ReportJob.created_at < cutoff)
 
     def remove_old() -> int:
         removed = 0
@@ -261,8 +289,3 @@ async def purge(reports_dir: Path, keep_days: int = KEEP_DAYS) -> int:
         return removed
 
     return await asyncio.to_thread(remove_old)
-
-
-def shutdown() -> None:
-    for task in list(_TASKS):
-        task.cancel()

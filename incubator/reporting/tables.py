@@ -24,3 +24,6 @@ class ReportJob(Table, tablename="report_job"):
     size = Integer(default=0)
     message = Text(default="")
     finished_at = Timestamptz(null=True, default=None)
+    # The core.jobs job that renders it (several entries may share one: the same report asked
+    # for twice renders once).
+    job_id = Integer(null=True, default=None, index=True)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -171,14 +170,6 @@ class ReportController(Controller):
                 user, filters, sort, settings.uploads_dir, photos, settings.report_max_rows
             )
 
-        async def make(progress: ProgressCallback | None) -> bytes:
-            """In the job's turn: the report built from the parameters, then rendered."""
-            try:
-                report = await build()
-            except ledger.NotVisible:
-                raise ReportFailed(_("筛选条件中的社会组织或社区已无权查看，请重新选择")) from None
-            return await render(report)(progress)
-
         back = "/activities" + query_string(filters)
         try:
             head, rows = await ledger.outline(user, filters, settings.report_max_rows)
@@ -193,7 +184,8 @@ class ReportController(Controller):
             flash(request, str(exc), "error")
             return see_other(back)
         title = ledger.title(head)
-        order = jobs.Order("ledger", title, _address(request), name, key, rows, pages, make)
+        recipe = {"filters": filters, "sort": sort.param, "photos": photos}
+        order = jobs.Order("ledger", title, _address(request), name, key, rows, pages, recipe)
         return await _deliver(request, order, back, built)
 
     @get("/{kind:str}/{file_name:str}")
@@ -237,18 +229,12 @@ class ReportController(Controller):
         if hit is not None:
             return hit
         user = user_of(request)
-
-        async def build() -> showcase.Showcase:
-            built = await showcase.organization_report(user, organization_id, year, uploads_dir)
-            if built is None:
-                raise ReportFailed(_("该社会组织已无权查看，无法生成展示报表"))
-            return built
-
         built = await showcase.organization_report(user, organization_id, year, uploads_dir)
         if built is None:
             raise NotFoundException()
+        recipe = {"organization_id": organization_id, "year": year}
         return await self._deliver_showcase(
-            request, "showcase", built, build, name, key, f"/organizations/{organization_id}"
+            request, "showcase", built, recipe, name, key, f"/organizations/{organization_id}"
         )
 
     @get("/showcase/center/{file_name:str}", opt=allow(ADMIN, STAFF, ASSESSOR))
@@ -268,13 +254,9 @@ class ReportController(Controller):
         key, hit = await _cached(request, "center_showcase", showcase.TABLES, name, {})
         if hit is not None:
             return hit
-        user = user_of(request)
-
-        async def build() -> showcase.Showcase:
-            return await showcase.center_report(user, year, uploads_dir)
-
+        built = await showcase.center_report(user_of(request), year, uploads_dir)
         return await self._deliver_showcase(
-            request, "center_showcase", await build(), build, name, key, "/activities"
+            request, "center_showcase", built, {"year": year}, name, key, "/activities"
         )
 
     @staticmethod
@@ -282,12 +264,12 @@ class ReportController(Controller):
         request: Request,
         kind: str,
         built: showcase.Showcase,
-        build: Callable[[], Awaitable[showcase.Showcase]],
+        recipe: dict[str, Any],
         name: str,
         key: str,
         back: str,
     ) -> Response | Redirect:
-        """`built` for the caller who waits; as a job, `build` makes it again in its turn."""
+        """`built` for the caller who waits; as a job, its recipe makes it again in its turn."""
         renderer = request.app.state.renderer
 
         def render(report: showcase.Showcase) -> jobs.Render:
@@ -296,10 +278,8 @@ class ReportController(Controller):
 
             return run
 
-        async def make(progress: ProgressCallback | None) -> bytes:
-            return await render(await build())(progress)
-
-        order = jobs.Order(kind, built.title, _address(request), name, key, 0, built.pages, make)
+        address = _address(request)
+        order = jobs.Order(kind, built.title, address, name, key, 0, built.pages, recipe)
         return await _deliver(request, order, back, render(built))
 
     @get("/dossier/{file_name:str}", opt=allow(ADMIN, STAFF, ASSESSOR))

@@ -41,6 +41,15 @@ class Limits:
     # A part is at most this many pages: it bounds a worker's memory and paces the progress shown.
     part_pages: int = 12
 
+    @classmethod
+    def of(cls, settings: Any) -> Limits:
+        """From the INCUBATOR_REPORT_* settings."""
+        return cls(
+            workers=settings.report_workers,
+            timeout_seconds=settings.report_timeout_seconds,
+            memory_mb=settings.report_memory_mb,
+        )
+
 
 # Rendering is background work: the web process keeps the CPU first when both want it.
 WORKER_NICENESS = 10
