@@ -30,10 +30,10 @@ from incubator.core import audit_views, db, file_views, nav
 from incubator.core.auth import role_guard
 from incubator.core.roles import PUBLIC_ROUTE
 from incubator.core.web import (
-    AllowedHostsMiddleware,
     BodySizeMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
+    allowed_hosts,
     exception_handlers,
     template_engine,
 )
@@ -150,8 +150,8 @@ def create_app(settings: Settings | None = None, extra_routes: Sequence[Any] = (
     return Litestar(
         route_handlers=[static, pages, *api_views.ROUTES, *extra_routes],
         guards=[role_guard],
+        allowed_hosts=allowed_hosts(settings),
         middleware=[
-            AllowedHostsMiddleware(settings),
             SecurityHeadersMiddleware(settings),
             RequestContextMiddleware(settings),
             BodySizeMiddleware(settings.max_upload_bytes + FORM_OVERHEAD_BYTES),
