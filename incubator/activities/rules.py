@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from openpyxl.utils.datetime import from_excel
+
 from incubator.core.i18n import N_, _, text
 
 CATEGORIES = (
@@ -112,7 +114,6 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
-EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -123,8 +124,8 @@ def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if 20000 <= value <= 80000:  # Excel serial days: 1954 to 2119
-            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        if 20000 <= value <= 80000:  # Excel serial days (1900 date system): 1954 to 2119
+            return from_excel(value).date()
         value = str(int(value)) if float(value).is_integer() else str(value)
     if not isinstance(value, str):
         return None
