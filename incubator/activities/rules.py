@@ -14,6 +14,7 @@ from typing import Any
 from openpyxl.utils.datetime import from_excel
 
 from incubator.core.i18n import N_, _, text
+from incubator.core.roles import ADMIN, APPLICANT, COMMUNITY, STAFF
 
 CATEGORIES = (
     ("case", N_("个案")),
@@ -46,9 +47,9 @@ STATUSES = (
     ("verified", N_("已核实")),
     ("returned", N_("退回")),
 )
-STAFF_ROLES = frozenset({"admin", "staff"})
+STAFF_ROLES = frozenset({ADMIN, STAFF})
 # Who may record activities: organizations their own, communities theirs, the center any.
-RECORDER_ROLES = frozenset({"admin", "staff", "community", "applicant"})
+RECORDER_ROLES = frozenset({ADMIN, STAFF, COMMUNITY, APPLICANT})
 EDITABLE = ("draft", "returned")
 
 
