@@ -31,6 +31,7 @@ test: install system-packages
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # After changing user-visible text: extract the strings, then translate the new ones in the .po.
+# The app compiles the .po in memory at start-up (core/i18n.py): there is no .mo to build or commit.
 messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ --no-location --sort-output --ignore-dirs=".*" \
 		-o incubator/translations/messages.pot .

@@ -24,14 +24,14 @@ from incubator.activities import views as activity_views
 from incubator.api import views as api_views
 from incubator.applications import views as application_views
 from incubator.center import views as center_views
-from incubator.core import audit_views, db, file_views, jobs, nav
+from incubator.core import audit_views, db, file_views, i18n, jobs, nav
 from incubator.core.auth import role_guard
 from incubator.core.roles import PUBLIC_ROUTE
 from incubator.core.web import (
-    AllowedHostsMiddleware,
     BodySizeMiddleware,
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
+    allowed_hosts,
     exception_handlers,
     template_engine,
 )
@@ -45,7 +45,7 @@ from incubator.reporting import views as report_views
 from incubator.reporting.worker import Limits, Renderer
 from incubator.reviews import views as review_views
 from incubator.scoring import views as scoring_views
-from incubator.settings import Settings, load_settings
+from incubator.settings import LANGUAGES, Settings, load_settings
 from incubator.workitems import views as workitem_views
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -107,6 +107,8 @@ async def _database(app: Litestar) -> AsyncIterator[None]:
 def create_app(settings: Settings | None = None, extra_routes: Sequence[Any] = ()) -> Litestar:
     settings = settings or load_settings()
     _register_nav()
+    for lang in LANGUAGES:  # compile the catalogs now: a broken .po stops start-up, not a page
+        i18n.translations(lang)
     static = create_static_files_router(
         path="/static",
         directories=[STATIC_DIR],
@@ -123,8 +125,8 @@ def create_app(settings: Settings | None = None, extra_routes: Sequence[Any] = (
     return Litestar(
         route_handlers=[static, pages, *api_views.ROUTES, *extra_routes],
         guards=[role_guard],
+        allowed_hosts=allowed_hosts(settings),
         middleware=[
-            AllowedHostsMiddleware(settings),
             SecurityHeadersMiddleware(settings),
             RequestContextMiddleware(settings),
             BodySizeMiddleware(settings.max_upload_bytes + FORM_OVERHEAD_BYTES),

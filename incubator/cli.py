@@ -11,6 +11,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from incubator.core.roles import ALL_ROLES
 from incubator.settings import Settings, SettingsError, load_settings
 
 
@@ -231,9 +232,7 @@ def parser() -> argparse.ArgumentParser:
     bench.set_defaults(run=cmd_bench_data)
     create = sub.add_parser("create-user", help="创建用户")
     create.add_argument("username")
-    create.add_argument(
-        "--role", required=True, choices=["admin", "staff", "assessor", "community", "applicant"]
-    )
+    create.add_argument("--role", required=True, choices=ALL_ROLES)
     create.add_argument("--community")
     create.add_argument("--organization")
     create.add_argument("--display-name")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from incubator.accounts import service as accounts
+from incubator.core.roles import ADMIN, APPLICANT, ASSESSOR, COMMUNITY, STAFF
 from incubator.organizations import service as organizations
 from incubator.organizations.rules import credit_code_check_char
 from incubator.regions import service as regions
@@ -117,14 +118,14 @@ ORGANIZATIONS = (
 
 # (username, display name, role, community name, organization name)
 USERS = (
-    ("admin", "系统管理员", "admin", None, None),
-    ("staff", "王中心", "staff", None, None),
-    ("assessor", "李评审", "assessor", None, None),
-    ("assessor2", "赵评审", "assessor", None, None),
-    ("xianglong", "陈祥龙", "community", "祥龙社区", None),
-    ("tenglong", "周腾龙", "community", "腾龙社区", None),
-    ("linglong", "吴玲珑", "community", "玲珑社区", None),
-    ("qingniao", "刘青鸟", "applicant", None, ORGANIZATION),
+    ("admin", "系统管理员", ADMIN, None, None),
+    ("staff", "王中心", STAFF, None, None),
+    ("assessor", "李评审", ASSESSOR, None, None),
+    ("assessor2", "赵评审", ASSESSOR, None, None),
+    ("xianglong", "陈祥龙", COMMUNITY, "祥龙社区", None),
+    ("tenglong", "周腾龙", COMMUNITY, "腾龙社区", None),
+    ("linglong", "吴玲珑", COMMUNITY, "玲珑社区", None),
+    ("qingniao", "刘青鸟", APPLICANT, None, ORGANIZATION),
 )
 
 

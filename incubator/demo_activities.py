@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from incubator.activities import service as activities
 from incubator.activities.tables import Activity
+from incubator.core.roles import STAFF
 from incubator.demo_pipeline import person
 from incubator.organizations.tables import Organization
 from incubator.regions.service import community_choices
@@ -38,7 +39,7 @@ async def seed_activities_demo() -> int:
     if await Activity.count():
         return 0
     pick = random.Random(YEAR)
-    staff = await person("staff", "staff")
+    staff = await person("staff", STAFF)
     organizations = await Organization.select(Organization.id, Organization.community).where(
         Organization.is_archived.eq(False)
     )

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from incubator.core.dates import add_months
 from incubator.core.i18n import local_today
+from incubator.core.roles import ASSESSOR, STAFF
 from incubator.demo_pipeline import person
 from incubator.evaluations import service as evaluations
 from incubator.evaluations.tables import Evaluation
@@ -36,8 +37,8 @@ GRADES = (
 async def seed_evaluations_demo() -> int:
     if await Evaluation.count():
         return 0
-    staff = await person("staff", "staff")
-    assessors = [await person(u, "assessor") for u in ("assessor", "assessor2")]
+    staff = await person("staff", STAFF)
+    assessors = [await person(u, ASSESSOR) for u in ("assessor", "assessor2")]
     today = local_today()
     added = 0
     for name, grades in GRADES:

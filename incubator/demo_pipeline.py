@@ -15,6 +15,7 @@ from incubator.center import service as center
 from incubator.core.auth import CurrentUser
 from incubator.core.dates import add_months
 from incubator.core.i18n import local_today
+from incubator.core.roles import ASSESSOR, STAFF
 from incubator.organizations import pipeline_service as pipeline
 from incubator.organizations import rules as org_rules
 from incubator.organizations import service as organizations
@@ -97,7 +98,7 @@ async def person(username: str, role: str) -> CurrentUser:
 
 async def _score(staff: CurrentUser, organization_id: int, rubric: str, scale: float) -> None:
     """The center assigns both demo assessors, who score and submit through their reviews."""
-    scorers = [await person(u, "assessor") for u in ("assessor", "assessor2")]
+    scorers = [await person(u, ASSESSOR) for u in ("assessor", "assessor2")]
     await reviews.assign(staff, organization_id, [s.id for s in scorers], local_today())
     for n, scorer in enumerate(scorers):
         item = next(
@@ -180,7 +181,7 @@ async def _checklist(staff: CurrentUser, organization_id: int) -> None:
 
 async def seed_pipeline_demo(uploads_dir: Path) -> int:
     """Adds the demo pipeline organizations unless they exist; returns how many were added."""
-    staff = await person("staff", "staff")
+    staff = await person("staff", STAFF)
     await _space(staff)
     ending_soon_done = False
     communities = itertools.cycle(await community_choices())

@@ -33,6 +33,7 @@ from incubator.core import audit, sequences
 from incubator.core.auth import CurrentUser
 from incubator.core.db import write_transaction
 from incubator.core.i18n import _, local_today, text
+from incubator.core.roles import COMMUNITY
 from incubator.core.scoping import where_all
 from incubator.organizations.service import organization_scope
 from incubator.organizations.tables import Organization
@@ -321,7 +322,7 @@ async def _check(
             errors = read_problems + errors
             if values["organization_id"] and not values["community_id"]:
                 values["community_id"] = organization_community.get(values["organization_id"])
-            if actor.role == "community":
+            if actor.role == COMMUNITY:
                 if values["community_id"] not in (None, actor.community_id):
                     errors.append(_("只能导入本社区的活动"))
                 values["community_id"] = actor.community_id

@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from openpyxl.utils.datetime import from_excel
+
 from incubator.core.i18n import N_, _, text
+from incubator.core.roles import ADMIN, APPLICANT, COMMUNITY, STAFF
 
 CATEGORIES = (
     ("case", N_("个案")),
@@ -44,9 +47,9 @@ STATUSES = (
     ("verified", N_("已核实")),
     ("returned", N_("退回")),
 )
-STAFF_ROLES = frozenset({"admin", "staff"})
+STAFF_ROLES = frozenset({ADMIN, STAFF})
 # Who may record activities: organizations their own, communities theirs, the center any.
-RECORDER_ROLES = frozenset({"admin", "staff", "community", "applicant"})
+RECORDER_ROLES = frozenset({ADMIN, STAFF, COMMUNITY, APPLICANT})
 EDITABLE = ("draft", "returned")
 
 
@@ -112,7 +115,6 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
 )
-EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -123,8 +125,8 @@ def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if 20000 <= value <= 80000:  # Excel serial days: 1954 to 2119
-            return EXCEL_EPOCH + dt.timedelta(days=int(value))
+        if 20000 <= value <= 80000:  # Excel serial days (1900 date system): 1954 to 2119
+            return from_excel(value).date()
         value = str(int(value)) if float(value).is_integer() else str(value)
     if not isinstance(value, str):
         return None

@@ -23,6 +23,7 @@ from incubator.core.db import read_transaction, write_transaction
 from incubator.core.i18n import LOCAL_TZ, N_, _, local_today, text
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, Sort
+from incubator.core.roles import APPLICANT, COMMUNITY
 from incubator.core.scoping import NotVisible, row_id, scope_filter, where_all
 from incubator.organizations.service import organization_scope
 from incubator.organizations.tables import Organization
@@ -329,7 +330,7 @@ async def _organizer(user: CurrentUser, data: dict) -> tuple[int | None, int | N
     """(organization, community) of a new or edited record, forced to the user's own scope."""
     organization_id = data.get("organization_id")
     community_id = data.get("community_id")
-    if user.role == "applicant":
+    if user.role == APPLICANT:
         if organization_id not in (None, user.organization_id):
             # Another organization's id is refused like an unknown one, not replaced.
             raise ActivityError(_("社会组织不存在"), {"organization_id": _("社会组织不存在")})
@@ -346,9 +347,9 @@ async def _organizer(user: CurrentUser, data: dict) -> tuple[int | None, int | N
         ).first()
         if organization is None:
             raise ActivityError(_("社会组织不存在"), {"organization_id": _("社会组织不存在")})
-        if community_id is None or user.role == "applicant":
+        if community_id is None or user.role == APPLICANT:
             community_id = organization["community"]
-    if user.role == "community":
+    if user.role == COMMUNITY:
         if community_id not in (None, user.community_id):
             raise ActivityError(
                 _("只能登记本社区的活动"), {"community_id": _("只能登记本社区的活动")}

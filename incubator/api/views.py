@@ -319,7 +319,7 @@ class OrganizationApiController(Controller):
         if row is None:
             raise NotFoundException()
         phone = row["contact_phone"]
-        if not (user.role in ("admin", "staff") or user.organization_id == organization_id):
+        if not (user.role in (ADMIN, STAFF) or user.organization_id == organization_id):
             phone = mask_phone(phone)
         return OrganizationDetail(
             **_organization_item(row),

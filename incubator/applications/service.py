@@ -16,6 +16,7 @@ from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import update_versioned
 from incubator.core.passwords import hash_password
 from incubator.core.personal import phone_error
+from incubator.core.roles import ADMIN, APPLICANT, STAFF
 from incubator.core.sequences import next_value
 from incubator.organizations import pipeline_service as pipeline
 from incubator.organizations import rules as organization_rules
@@ -178,7 +179,7 @@ async def submit(user: CurrentUser, organization_id: int, version: int) -> str:
     async with write_transaction():
         try:
             joined = await rounds.round_for_submission(
-                local_today(), by_staff=user.role in ("admin", "staff")
+                local_today(), by_staff=user.role in (ADMIN, STAFF)
             )
         except rounds.RoundError as exc:
             raise ApplicationError(exc.message) from exc
@@ -286,7 +287,7 @@ async def register_applicant(data: dict[str, Any], client_ip: str, max_per_addre
                     "password": data["password"],
                     "display_name": data["display_name"],
                     "phone": data["phone"],
-                    "role": "applicant",
+                    "role": APPLICANT,
                     "organization_id": organization_id,
                 },
                 password_hash=password_hash,

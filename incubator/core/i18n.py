@@ -1,7 +1,10 @@
 """Translations: Chinese source strings, an English Babel catalog, the language per request.
 
 Source strings in code and templates are the zh-CN text; `translations/en/LC_MESSAGES/messages.po`
-maps them to English. The current language lives in a ContextVar set by the request middleware.
+maps them to English. The .po is the only copy in the repository: each process compiles it to .mo
+in memory once (`translations()`, about 50 ms; `create_app` does it at start-up, so a broken catalog
+stops the app there) and reads it through Babel's `Translations`, whose `ngettext` follows the
+catalog's Plural-Forms. The current language lives in a ContextVar set by the request middleware.
 """
 
 from __future__ import annotations
@@ -9,9 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from contextvars import ContextVar
 from functools import cache
+from io import BytesIO
 from pathlib import Path
 
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from babel.support import NullTranslations, Translations
 
 from incubator.settings import LANGUAGES
 
@@ -29,14 +35,22 @@ def local_today() -> dt.date:
 _language: ContextVar[str] = ContextVar("language", default="zh-CN")
 
 
-@cache
-def _catalog(lang: str) -> dict[str, str]:
-    if lang == "zh-CN":
-        return {}
-    path = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"
-    with path.open("rb") as handle:
+def compile_catalog(po_path: Path) -> bytes:
+    """The .mo of a .po as `pybabel compile` writes it (no fuzzy or untranslated entries)."""
+    with po_path.open("rb") as handle:
         catalog = read_po(handle)
-    return {str(m.id): str(m.string) for m in catalog if m.id and m.string and not m.fuzzy}
+    mo = BytesIO()
+    write_mo(mo, catalog)
+    return mo.getvalue()
+
+
+@cache
+def translations(lang: str) -> NullTranslations:
+    """The compiled catalog of a language; zh-CN is the source language and has none."""
+    if lang == "zh-CN":
+        return NullTranslations()
+    po_path = TRANSLATIONS_DIR / lang / "LC_MESSAGES" / "messages.po"
+    return Translations(BytesIO(compile_catalog(po_path)), domain="messages")
 
 
 def set_language(lang: str) -> None:
@@ -48,11 +62,14 @@ def get_language() -> str:
 
 
 def gettext(message: str) -> str:
-    return _catalog(_language.get()).get(message, message)
+    if not message:  # a .mo answers "" with its header
+        return message
+    return translations(_language.get()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return gettext(singular if n == 1 else plural)
+    """The form for n under the catalog's Plural-Forms (untranslated: singular when n == 1)."""
+    return translations(_language.get()).ngettext(singular, plural, n)
 
 
 def pick_language(cookie_value: str | None, default: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from incubator.core.auth import CurrentUser
+from incubator.core.roles import APPLICANT, COMMUNITY
 
 NOTHING = -1  # an id no row has: a scoped user without a scope sees nothing
 # Ids (SERIAL) and integer columns are 32-bit on PostgreSQL: a larger number is no id, and the
@@ -34,9 +35,9 @@ def scope_filter(user: CurrentUser, *, community: Any = None, organization: Any 
     """
     if user.street_wide:
         return None
-    if user.role == "community":
+    if user.role == COMMUNITY:
         column, value = community, user.community_id
-    elif user.role == "applicant":
+    elif user.role == APPLICANT:
         column, value = organization, user.organization_id
     else:
         column, value = None, None

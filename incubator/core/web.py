@@ -13,6 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import MediaType, Request, Response
+from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.enums import ScopeType
 from litestar.exceptions import (
     HTTPException,
@@ -211,27 +212,21 @@ class BodySizeMiddleware(ASGIMiddleware):
         await next_app(scope, limited_receive, send)
 
 
-class AllowedHostsMiddleware(ASGIMiddleware):
-    """Refuses requests whose Host header (port ignored) is not in INCUBATOR_ALLOWED_HOSTS."""
+def _has_port(host: str) -> bool:
+    return "]:" in host if host.startswith("[") else ":" in host
 
-    scopes = (ScopeType.HTTP, ScopeType.WEBSOCKET)
 
-    def __init__(self, settings: Settings) -> None:
-        self.allowed = frozenset(h.lower() for h in settings.allowed_hosts)
+def allowed_hosts(settings: Settings) -> AllowedHostsConfig:
+    """Litestar's Host header check, fed by INCUBATOR_ALLOWED_HOSTS.
 
-    def allows(self, host_header: str) -> bool:
-        host = host_header.strip().lower()
-        if host.startswith("["):  # IPv6 literal: [::1]:8000
-            host = host[: host.find("]") + 1]
-        else:
-            host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-        return "*" in self.allowed or host in self.allowed
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        if not self.allows(_header(scope, b"host")):
-            await send_json(send, 400, {"message": "主机名不被允许 (host not allowed)"})
-            return
-        await next_app(scope, receive, send)
+    Litestar 2.22-2.25 matches the whole header, port included (litestar#4869), so each host is
+    also allowed with the port the app listens on; a Host that carries any other port (a proxy
+    that forwards `host:port`) must be listed as `host:port` in INCUBATOR_ALLOWED_HOSTS.
+    """
+    hosts = [h.lower() for h in settings.allowed_hosts]
+    with_port = [f"{h}:{settings.port}" for h in hosts if h != "*" and not _has_port(h)]
+    # No www. redirect: a host is allowed as listed, or refused with 400.
+    return AllowedHostsConfig(allowed_hosts=[*hosts, *with_port], www_redirect=False)
 
 
 class SecurityHeadersMiddleware(ASGIMiddleware):

@@ -12,6 +12,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from incubator.core.i18n import LOCAL_TZ
 
@@ -50,7 +51,7 @@ def workbook_of(sheets: Sequence[SheetData]) -> bytes:
     for data in sheets:
         sheet = book.create_sheet(title=data.title[:31])
         for index, width in enumerate(data.widths, start=1):
-            sheet.column_dimensions[_column_letter(index)].width = width
+            sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A2"
         header_cells = []
         for text in data.headers:
@@ -65,14 +66,6 @@ def workbook_of(sheets: Sequence[SheetData]) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:

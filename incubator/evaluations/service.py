@@ -15,6 +15,7 @@ from incubator.core.dates import add_months
 from incubator.core.db import lock_rows, read_transaction, write_transaction
 from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import update_versioned
+from incubator.core.roles import ADMIN, APPLICANT, ASSESSOR, COMMUNITY, STAFF
 from incubator.core.scoping import row_id, scope_filter, where_all
 from incubator.evaluations import rules
 from incubator.evaluations.rules import Standing
@@ -292,11 +293,11 @@ async def scorer_column(actor: CurrentUser, evaluation: dict) -> tuple[str, dict
     """Where the actor scores this evaluation, and the assignment that allows it, or None:
     staff and admins on the panel, the organization itself its self-assessment, an assessor
     only on an evaluation they are assigned to."""
-    if actor.role in ("admin", "staff"):
+    if actor.role in (ADMIN, STAFF):
         return "panel", None
-    if actor.role == "applicant" and actor.organization_id == evaluation["organization"]:
+    if actor.role == APPLICANT and actor.organization_id == evaluation["organization"]:
         return "self", None
-    if actor.role == "assessor":
+    if actor.role == ASSESSOR:
         item = await reviews.assignment(actor, REVIEW_KIND, (SUBJECT, evaluation["id"]))
         if item is not None:
             return "panel", item
@@ -560,6 +561,6 @@ async def participation(user: CurrentUser, year: int) -> list[rules.Participatio
         if standing.org_type in rules.GRADABLE_TYPES
     ]
     groups = [(c["id"], c["name"]) for c in communities]
-    if user.role == "community":
+    if user.role == COMMUNITY:
         groups = [g for g in groups if g[0] == user.community_id]
     return rules.participation(rows, groups)

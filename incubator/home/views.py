@@ -10,7 +10,7 @@ from incubator.core import db, i18n
 from incubator.core.http import form_data, safe_next, see_other, settings_of, user_of
 from incubator.core.i18n import N_, local_today
 from incubator.core.nav import NavItem
-from incubator.core.roles import ALL_ROLES, PUBLIC_ROUTE, allow_signed_in
+from incubator.core.roles import ADMIN, ALL_ROLES, APPLICANT, PUBLIC_ROUTE, allow_signed_in
 from incubator.notifications import service as notifications
 from incubator.organizations import service as organizations
 from incubator.regions import service as regions
@@ -26,7 +26,7 @@ class HomeController(Controller):
         user = user_of(request)
         context = {
             "totals": await regions.street_totals(),
-            "role_counts": await accounts.counts_by_role() if user.role == "admin" else None,
+            "role_counts": await accounts.counts_by_role() if user.role == ADMIN else None,
             "due": await workitems.due_lists(user, local_today()),
             "my_organization": await organizations.get_organization(user, user.organization_id)
             if user.organization_id
@@ -35,7 +35,7 @@ class HomeController(Controller):
             if user.community_id
             else None,
             # Only applicants receive notifications so far: no query for the other roles.
-            "unread": await notifications.unread_count(user) if user.role == "applicant" else 0,
+            "unread": await notifications.unread_count(user) if user.role == APPLICANT else 0,
         }
         return Template("home/index.html", context=context)
 

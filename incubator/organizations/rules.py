@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from incubator.core.i18n import N_, _, text
+from incubator.core.roles import ADMIN, APPLICANT, STAFF
 
 ORG_TYPES = (
     ("social_group", N_("社会团体")),
@@ -223,7 +224,7 @@ class Transition:
     checks: tuple[str, ...] = field(default_factory=tuple)
 
 
-STAFF_ROLES = frozenset({"admin", "staff"})
+STAFF_ROLES = frozenset({ADMIN, STAFF})
 
 TRANSITIONS = (
     # Online (or staff-entered) application submitted with everything it needs.
@@ -232,7 +233,7 @@ TRANSITIONS = (
         N_("提交入壳申请"),
         (None,),
         "application",
-        STAFF_ROLES | {"applicant"},
+        STAFF_ROLES | {APPLICANT},
         checks=("application_ready",),
     ),
     # A paper application taken in at the counter (一门受理).
@@ -242,7 +243,7 @@ TRANSITIONS = (
         N_("提交筛选评估"),
         ("application",),
         "screening",
-        STAFF_ROLES | {"applicant"},
+        STAFF_ROLES | {APPLICANT},
         checks=("profile_complete",),
     ),
     Transition(
@@ -312,7 +313,7 @@ TRANSITIONS = (
         N_("申请出壳评估"),
         ("incubation",),
         "graduation",
-        STAFF_ROLES | {"applicant"},
+        STAFF_ROLES | {APPLICANT},
     ),
     Transition(
         "graduate",
@@ -336,7 +337,7 @@ TRANSITIONS = (
         N_("撤回申请或退出孵化"),
         ("application", "screening", "entry", "incubation"),
         "withdrawn",
-        STAFF_ROLES | {"applicant"},
+        STAFF_ROLES | {APPLICANT},
         needs_reason=True,
     ),
     Transition(

@@ -11,6 +11,7 @@ from incubator.core.i18n import _
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, Sort, paginate
 from incubator.core.personal import id_number_error, phone_error
+from incubator.core.roles import COMMUNITY
 from incubator.core.scoping import row_id, scope_filter, where_all
 from incubator.organizations import rules
 from incubator.organizations.tables import Organization
@@ -158,7 +159,7 @@ async def check(user: CurrentUser, data: dict, organization_id: int | None) -> d
             errors["legal_rep_id_number"] = error
     if data.get("contact_phone") and (error := phone_error(data["contact_phone"])):
         errors["contact_phone"] = error
-    if user.role == "community":
+    if user.role == COMMUNITY:
         # A community officer registers organizations of their own community only: another
         # community is refused, not replaced.
         if data.get("community_id") not in (None, user.community_id):

@@ -14,6 +14,7 @@ from incubator.accounts.tables import User
 from incubator.core.auth import CurrentUser
 from incubator.core.db import lock_rows, read_transaction, write_transaction
 from incubator.core.i18n import _, text
+from incubator.core.roles import ADMIN, ASSESSOR, STAFF
 from incubator.core.scoping import NotVisible, where_all
 from incubator.organizations import rules as org_rules
 from incubator.organizations.service import get_organization, organization_scope
@@ -46,7 +47,7 @@ class ReviewError(ValueError):
 async def assessors() -> list[dict]:
     return (
         await User.select(User.id, User.display_name, User.username)
-        .where(User.is_active.eq(True) & (User.role == "assessor"))
+        .where(User.is_active.eq(True) & (User.role == ASSESSOR))
         .order_by(User.username)
     )
 
@@ -171,7 +172,7 @@ async def assign_reviewers(
             subject=subject,
             community_id=community_id,
             organization_id=organization_id,
-            owner_roles=("assessor",),
+            owner_roles=(ASSESSOR,),
         )
         created += 1
     return created
@@ -265,9 +266,9 @@ def _kind_label(kind: str) -> str:
 async def reviews_for(user: CurrentUser, organization_id: int | None = None) -> list[dict]:
     """Review assignments: an assessor sees their own, staff and admins all of them."""
     query = WorkItem.select(*workitems.ITEM_COLUMNS).where(WorkItem.kind.is_in(list(REVIEW_KINDS)))
-    if user.role == "assessor":
+    if user.role == ASSESSOR:
         query = query.where(WorkItem.owner == user.id)
-    elif user.role not in ("admin", "staff"):
+    elif user.role not in (ADMIN, STAFF):
         return []
     if organization_id is not None:
         query = query.where(
@@ -280,7 +281,7 @@ async def _own_item(user: CurrentUser, item_id: int) -> dict:
     item = await workitems.get_item(user, item_id)
     if item is None or item["kind"] not in REVIEW_KINDS:
         raise NotVisible()
-    if user.role == "assessor" and item["owner"] != user.id:
+    if user.role == ASSESSOR and item["owner"] != user.id:
         raise NotVisible()
     return item
 
@@ -346,12 +347,12 @@ async def score_history(user: CurrentUser, organization_id: int) -> list[dict]:
     the entry diagnosis next to the graduation assessment shows how far it came.
 
     Staff and admins see them all; an assessor only those they submitted a sheet on."""
-    if user.role not in ("admin", "staff", "assessor"):
+    if user.role not in (ADMIN, STAFF, ASSESSOR):
         return []
     subject = (SUBJECT, organization_id)
     history = []
     for kind, rubric_code in STAGE_REVIEWS.values():
-        if user.role == "assessor" and not await scoring.has_submitted(user, subject, rubric_code):
+        if user.role == ASSESSOR and not await scoring.has_submitted(user, subject, rubric_code):
             continue
         summary = await scoring.submitted_summary(subject, rubric_code)
         if summary["count"]:

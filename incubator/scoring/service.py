@@ -13,6 +13,7 @@ from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
 from incubator.core.i18n import N_, _, text
 from incubator.core.locking import update_versioned
+from incubator.core.roles import ADMIN, STAFF
 from incubator.scoring import rules
 from incubator.scoring.rules import BandSpec, IndicatorSpec
 from incubator.scoring.tables import Indicator, Rubric, Score, ScoreBand, ScoreSheet
@@ -358,7 +359,7 @@ async def sheets_for_subject(
         query = query.where(ScoreSheet.rubric.code == rubric_code)
     sheets = await query
     own_submitted = any(s["scorer"] == viewer.id and s["status"] == "submitted" for s in sheets)
-    may_see_all = viewer.role in ("admin", "staff") or own_submitted
+    may_see_all = viewer.role in (ADMIN, STAFF) or own_submitted
     for s in sheets:
         s["hidden"] = not may_see_all and s["scorer"] != viewer.id
         if s["hidden"]:

@@ -10,10 +10,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from incubator.core.i18n import N_, _, text
+from incubator.core.roles import ADMIN, APPLICANT, ASSESSOR, COMMUNITY, STAFF
 
 DUE_SOON_DAYS = 7
 # Who may move an item, unless its kind says otherwise for a target status.
-DEFAULT_MOVERS = frozenset({"admin", "staff", "community"})
+DEFAULT_MOVERS = frozenset({ADMIN, STAFF, COMMUNITY})
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def owner_only_kinds() -> list[str]:
     return [k.code for k in _KINDS.values() if k.owner_only]
 
 
-def move_error(kind_code: str, current: str, target: str, role: str = "admin") -> str | None:
+def move_error(kind_code: str, current: str, target: str, role: str = ADMIN) -> str | None:
     """None when the move is allowed, else a message that says why not."""
     k = _KINDS.get(kind_code)
     if k is None:
@@ -135,9 +136,9 @@ MILESTONE = register(
         },
         # The organization reports progress; the center confirms completion.
         movers={
-            "in_progress": frozenset({"admin", "staff", "applicant"}),
-            "done": frozenset({"admin", "staff"}),
-            "dropped": frozenset({"admin", "staff"}),
+            "in_progress": frozenset({ADMIN, STAFF, APPLICANT}),
+            "done": frozenset({ADMIN, STAFF}),
+            "dropped": frozenset({ADMIN, STAFF}),
         },
     )
 )
@@ -155,8 +156,8 @@ HAND_BACK = register(
         initial="pending",
         moves={"pending": frozenset({"returned", "reported"})},
         movers={
-            "returned": frozenset({"admin", "staff"}),
-            "reported": frozenset({"admin", "staff"}),
+            "returned": frozenset({ADMIN, STAFF}),
+            "reported": frozenset({ADMIN, STAFF}),
         },
     )
 )
@@ -218,9 +219,9 @@ REPORT = register(
         },
         # The organization submits; only the center accepts or returns.
         movers={
-            "submitted": frozenset({"admin", "staff", "applicant"}),
-            "accepted": frozenset({"admin", "staff"}),
-            "returned": frozenset({"admin", "staff"}),
+            "submitted": frozenset({ADMIN, STAFF, APPLICANT}),
+            "accepted": frozenset({ADMIN, STAFF}),
+            "returned": frozenset({ADMIN, STAFF}),
         },
     )
 )
@@ -241,9 +242,9 @@ def _review_kind(code: str, label: str) -> Kind:
             moves={"assigned": frozenset({"submitted", "recused", "cancelled"})},
             # The assessor submits or recuses (service checks it is their own item).
             movers={
-                "submitted": frozenset({"assessor", "admin", "staff"}),
-                "recused": frozenset({"assessor", "admin", "staff"}),
-                "cancelled": frozenset({"admin", "staff"}),
+                "submitted": frozenset({ASSESSOR, ADMIN, STAFF}),
+                "recused": frozenset({ASSESSOR, ADMIN, STAFF}),
+                "cancelled": frozenset({ADMIN, STAFF}),
             },
             owner_only=True,
         )
@@ -275,8 +276,8 @@ REGISTRATION_ASSIST = register(
             "stopped": frozenset({"name_approval", "materials"}),
         },
         movers={
-            "registered": frozenset({"admin", "staff"}),
-            "filed": frozenset({"admin", "staff"}),
+            "registered": frozenset({ADMIN, STAFF}),
+            "filed": frozenset({ADMIN, STAFF}),
         },
     )
 )

@@ -12,6 +12,7 @@ from incubator.core.db import read_transaction, write_transaction
 from incubator.core.i18n import _
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, paginate
+from incubator.core.roles import ADMIN, COMMUNITY, STAFF
 from incubator.core.scoping import scope_filter, where_all
 from incubator.regions.tables import Community
 from incubator.workitems import rules
@@ -46,7 +47,7 @@ ITEM_COLUMNS = (
 
 
 # Who sees every owner-only item (blind reviews); anyone else sees only the ones they own.
-SEES_ALL_REVIEWS = ("admin", "staff")
+SEES_ALL_REVIEWS = (ADMIN, STAFF)
 
 
 def _scope(user: CurrentUser) -> Any:
@@ -59,7 +60,7 @@ def _scope(user: CurrentUser) -> Any:
     return visible if scope is None else scope & visible
 
 
-OWNER_ROLES = ("admin", "staff", "community")
+OWNER_ROLES = (ADMIN, STAFF, COMMUNITY)
 
 
 async def _check_owner(owner_id: int | None, roles: tuple[str, ...] = OWNER_ROLES) -> None:

@@ -13,7 +13,15 @@ from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.pagination import page_request
-from incubator.core.roles import ADMIN, APPLICANT, COMMUNITY, STAFF, allow, allow_signed_in
+from incubator.core.roles import (
+    ADMIN,
+    APPLICANT,
+    ASSESSOR,
+    COMMUNITY,
+    STAFF,
+    allow,
+    allow_signed_in,
+)
 from incubator.regions import service as regions
 from incubator.workitems import forms, rules, service
 from incubator.workitems.service import WorkItemError
@@ -25,7 +33,7 @@ NAV = (
     NavItem(
         N_("待办事项"),
         "/work",
-        frozenset({ADMIN, STAFF, COMMUNITY, "assessor", "applicant"}),
+        frozenset({ADMIN, STAFF, COMMUNITY, ASSESSOR, APPLICANT}),
         order=150,
     ),
 )

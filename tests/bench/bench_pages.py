@@ -56,7 +56,8 @@ def start_server(env: dict[str, str], port: int) -> subprocess.Popen:
             "warning",
             "--no-access-log",
         ],
-        env=env,
+        # The app allows its hosts with its own port (INCUBATOR_ALLOWED_HOSTS, Litestar's check).
+        env={**env, "INCUBATOR_PORT": str(port)},
         cwd=ROOT,
     )
     deadline = time.monotonic() + 30

@@ -2,6 +2,10 @@
 
 Who may use which route, and CSRF, are tried on every route by tests/security/."""
 
+from litestar.testing import TestClient
+
+from incubator.app import create_app
+from tests.conftest import make_settings
 from tests.support.web import login
 
 
@@ -14,10 +18,26 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
 def test_an_unknown_host_is_refused(client):
     response = client.get("/login", headers={"host": "evil.example"})
     assert response.status_code == 400
+    assert response.json() == {"message": "invalid host header"}
+    assert response.headers["x-frame-options"] == "DENY"
 
 
-def test_the_configured_hosts_are_accepted_with_any_port(client):
-    assert client.get("/login", headers={"host": "localhost:8123"}).status_code == 200
+def test_the_configured_hosts_are_accepted_bare_and_with_the_apps_port(client, settings):
+    assert client.get("/login", headers={"host": "localhost"}).status_code == 200
+    assert client.get("/login", headers={"host": f"localhost:{settings.port}"}).status_code == 200
+
+
+def test_a_host_listed_with_its_port_is_accepted_with_that_port(tmp_path, database_url):
+    # Litestar matches the whole Host header (litestar#4869): a proxy that forwards another port
+    # is allowed by listing host:port.
+    settings = make_settings(
+        tmp_path, database_url, INCUBATOR_ALLOWED_HOSTS="intranet.example:8443,[::1]"
+    )
+    with TestClient(create_app(settings), base_url="http://intranet.example:8443") as client:
+        assert client.get("/login").status_code == 200
+        assert client.get("/login", headers={"host": "[::1]"}).status_code == 200
+        assert client.get("/login", headers={"host": f"[::1]:{settings.port}"}).status_code == 200
+        assert client.get("/login", headers={"host": "intranet.example"}).status_code == 400
 
 
 def test_pages_carry_security_headers(client):

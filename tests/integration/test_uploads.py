@@ -106,3 +106,27 @@ def test_a_file_stored_in_a_transaction_that_fails_later_is_removed(client, sett
         client.blocking_portal.call(store_then_fail)
     assert sql(settings, "SELECT id FROM stored_file") == []
     assert not list(settings.uploads_dir.rglob("*.png")) if settings.uploads_dir.exists() else True
+
+
+def test_upload_errors_are_in_the_language_of_the_request(client, settings):
+    from tests.integration.test_activities import activity_id, record
+    from tests.support.web import post_form
+
+    login(client, "qingniao")
+    post_form(client, "/language", {"lang": "en", "next": "/profile"}, page="/profile")
+    upload(client, "photo.png", b"<html><script>alert(1)</script>", "image/png")
+    page = flash_text(client)
+    assert "Unsupported file type: only PDF、JPEG、PNG、DOCX、XLSX files are accepted" in page
+    assert "不支持的文件类型" not in page
+    upload(client, "empty.pdf", b"", "application/pdf")
+    assert "The file is empty" in flash_text(client)
+    # Through a module's own error (the activity's photos).
+    aid = activity_id(record(client))
+    response = client.post(
+        f"/activities/{aid}/files",
+        data={"kind": "photo", "_csrf_token": csrf_token(client, f"/activities/{aid}")},
+        files={"file": ("病毒.png", b"MZ\x90\x00 not an image", "image/png")},
+    )
+    page = client.get(response.headers["location"]).text
+    assert "Unsupported file type: only JPEG、PNG files" in page
+    assert sql(settings, "SELECT id FROM stored_file") == []

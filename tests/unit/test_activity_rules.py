@@ -21,6 +21,10 @@ LOOKUPS = {"organizations": {"青鸟志愿者服务队": 1}, "communities": {"�
         ("20170630", dt.date(2017, 6, 30)),
         (20170630, dt.date(2017, 6, 30)),
         (42916, dt.date(2017, 6, 30)),  # an Excel serial day
+        (42916.75, dt.date(2017, 6, 30)),  # a serial date and time: the day
+        (20000, dt.date(1954, 10, 3)),
+        (80000, dt.date(2119, 1, 11)),
+        (19999, None),  # below the serial range: read as text, not a date
         (dt.datetime(2017, 6, 30, 9, 0), dt.date(2017, 6, 30)),
         ("2017-06-30 09:00:00", dt.date(2017, 6, 30)),
         ("2017-02-30", None),

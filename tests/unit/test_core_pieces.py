@@ -88,3 +88,17 @@ def test_an_integer_field_out_of_range_keeps_no_cleaned_value():
         form = bind(fields, {"community_id": raw})
         assert not form.ok and form.cleaned["community_id"] is None, raw
     assert bind(fields, {"community_id": "3"}).cleaned["community_id"] == 3
+
+
+def test_sheet_column_widths_reach_past_column_z():
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from incubator.core.xlsx import workbook_bytes
+
+    widths = list(range(10, 38))  # 28 columns: A..Z, AA, AB
+    data = workbook_bytes("表", [f"列{i}" for i in range(28)], [], widths)
+    sheet = load_workbook(BytesIO(data)).active
+    assert sheet.column_dimensions["Z"].width == 35
+    assert sheet.column_dimensions["AB"].width == 37
