@@ -264,15 +264,16 @@ class PostgresSafeTransaction(_CancelSafe, PostgresTransaction):
         await self.transaction.start()
 
     async def discard(self) -> None:
-        self.connection.terminate()
-        if self.engine.pool is not None:
-            await self.engine.pool.release(self.connection)
+        # asyncpg's release is made for this: it waits out a cancelled query, rolls back and
+        # resets the connection, and closes it for good when that fails. (Terminating it here
+        # ourselves, while asyncpg may still be cancelling the query, races its protocol.)
+        await self.give_back()
 
     async def give_back(self) -> None:
         if self.engine.pool is not None:
             await self.engine.pool.release(self.connection)
         else:
-            await self.connection.close()
+            await self.connection.close(timeout=POOL_CLOSE_SECONDS)
 
 
 def write_transaction():

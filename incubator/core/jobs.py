@@ -336,12 +336,15 @@ async def purge_finished(older_than: dt.timedelta) -> int:
     return len(rows)
 
 
-_WAKE: set[asyncio.Event] = set()
+# Runners of this process, by the event loop each runs in (an Event may be set only from its
+# own loop's thread).
+_WAKE: dict[asyncio.Event, asyncio.AbstractEventLoop] = {}
 
 
 def _wake_runners() -> None:
-    for event in list(_WAKE):
-        event.set()
+    for event, loop in list(_WAKE.items()):
+        with contextlib.suppress(RuntimeError):  # a loop closed meanwhile
+            loop.call_soon_threadsafe(event.set)
 
 
 class Runner:
@@ -356,13 +359,13 @@ class Runner:
         self._wake = asyncio.Event()
 
     def start(self) -> None:
-        _WAKE.add(self._wake)
+        _WAKE[self._wake] = asyncio.get_running_loop()
         self._loop_task = asyncio.create_task(self._forever())
 
     async def stop(self) -> None:
         """Cancels the loop and the jobs under way, waits for them to end, and marks its own
         jobs interrupted (they can be retried, here or in another process)."""
-        _WAKE.discard(self._wake)
+        _WAKE.pop(self._wake, None)
         tasks = [t for t in (self._loop_task, *self._running) if t is not None]
         for task in tasks:
             task.cancel()

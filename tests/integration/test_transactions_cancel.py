@@ -115,16 +115,25 @@ def test_a_writer_cancelled_inside_its_transaction_leaves_nothing(settings):
 
 
 def test_a_writer_cancelled_at_any_step_leaves_all_or_nothing(settings):
-    """Cancelled after 0, 1, 2 ... turns of the event loop: the cancellation sweeps across
-    BEGIN, the inserts, COMMIT and the connection's return."""
+    """Cancelled after 0, 1, 2 ... turns of the event loop, then after growing delays up to
+    longer than a whole write takes: the cancellation sweeps across BEGIN, the inserts, COMMIT
+    and the connection's return."""
 
     async def scenario(engine) -> None:
+        started = time.monotonic()
+        await _write_pair(999)
+        whole = time.monotonic() - started
+        waits = [("turns", n) for n in range(30)]
+        waits += [("seconds", whole * 1.5 * n / 40) for n in range(41)]
         outcomes = set()
-        for turns in range(0, 80):
-            pair = 1000 + turns
+        for step, (unit, amount) in enumerate(waits):
+            pair = 1000 + step
             writer = asyncio.create_task(_write_pair(pair))
-            for _ in range(turns):
-                await asyncio.sleep(0)
+            if unit == "turns":
+                for _ in range(amount):
+                    await asyncio.sleep(0)
+            else:
+                await asyncio.sleep(amount)
             writer.cancel()
             try:
                 await writer
@@ -133,11 +142,11 @@ def test_a_writer_cancelled_at_any_step_leaves_all_or_nothing(settings):
                 KEPT.append(error)
                 cancelled = True
             parts = await _parts(pair)
-            assert parts in (0, 2), f"half a pair after {turns} turns"
+            assert parts in (0, 2), f"half a pair after {amount} {unit}"
             outcomes.add((cancelled, parts))
-            await _next_writer_commits_in_time(5000 + turns)
-        # The sweep reached a cancellation that came too late to undo the commit, and some
-        # that came in time: both sides of COMMIT were tried.
+            await _next_writer_commits_in_time(5000 + step)
+        # The sweep reached cancellations that came in time and some that came too late:
+        # both sides of COMMIT were tried.
         assert (True, 0) in outcomes
         assert (False, 2) in outcomes or (True, 2) in outcomes
 
