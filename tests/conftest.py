@@ -50,6 +50,10 @@ def make_settings(tmp_path, database_url: str, **overrides: str) -> Settings:
         "INCUBATOR_DATABASE_URL": database_url,
         "INCUBATOR_SECRET_KEY": "t" * 48,
         "INCUBATOR_ALLOWED_HOSTS": f"{TEST_HOST},localhost,127.0.0.1",
+        # No job runner in the test app unless a test is about jobs: a runner polls the database
+        # every second, and tests that also call services from their own event loop rebind the
+        # one engine under it (a live server, its own process, runs jobs as deployed).
+        "INCUBATOR_JOBS_IN_WEB": "0",
         **overrides,
     }
     return load_settings(env)

@@ -7,7 +7,7 @@ from litestar.testing import TestClient
 
 from incubator import cli
 from incubator.app import create_app
-from tests.conftest import TEST_HOST, db_time, sql
+from tests.conftest import TEST_HOST, db_time, make_settings, sql
 
 
 def ago(settings, **delta):
@@ -31,8 +31,11 @@ def test_the_housekeeping_loop_purges_sign_in_and_registration_tries_past_their_
             "INSERT INTO registration_attempt (client_ip, at) VALUES ('10.0.0.1', $1)",
             ago(settings, minutes=minutes),
         )
-    # The loop runs once at start-up, then every few minutes.
-    with TestClient(create_app(settings), base_url=f"http://{TEST_HOST}"):
+    # Housekeeping is a periodic job: it runs as the app starts, then every few minutes.
+    with_jobs = make_settings(
+        settings.data_dir.parent, settings.database_url, INCUBATOR_JOBS_IN_WEB="1"
+    )
+    with TestClient(create_app(with_jobs), base_url=f"http://{TEST_HOST}"):
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             left = len(sql(settings, "SELECT id FROM login_attempt")) + len(

@@ -17,7 +17,9 @@ from tests.support.web import login, logout
 def jobs_client(tmp_path, database_url):
     """Every report a job: the threshold set to 0 pages, so a small ledger takes the path a
     long one takes."""
-    settings = make_settings(tmp_path, database_url, INCUBATOR_REPORT_INLINE_PAGES="0")
+    settings = make_settings(
+        tmp_path, database_url, INCUBATOR_REPORT_INLINE_PAGES="0", INCUBATOR_JOBS_IN_WEB="1"
+    )
     with TestClient(create_app(settings), base_url=f"http://{TEST_HOST}") as client:
         client.follow_redirects = False
         yield client

@@ -22,7 +22,7 @@ from tests.support.web import login, logout
 
 @contextmanager
 def app_client(tmp_path, database_url, **env: str) -> Iterator[TestClient]:
-    settings = make_settings(tmp_path, database_url, **env)
+    settings = make_settings(tmp_path, database_url, **{"INCUBATOR_JOBS_IN_WEB": "1", **env})
     with TestClient(create_app(settings), base_url=f"http://{TEST_HOST}") as client:
         client.follow_redirects = False
         yield client
