@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from incubator.accounts import service as accounts
+from incubator.activities import importer
 from incubator.core import jobs
 from incubator.notifications import service as notifications
 from incubator.reporting import jobs as report_jobs
@@ -36,7 +37,8 @@ def register_kinds(settings: Settings, renderer: Renderer) -> list[str]:
 
     jobs.register(jobs.Kind(HOUSEKEEPING, housekeeping, every=HOUSEKEEPING_EVERY))
     jobs.register(report_jobs.render_kind(settings, renderer))
-    names = [HOUSEKEEPING, report_jobs.RENDER_KIND]
+    jobs.register(importer.import_kind(settings.imports_dir))
+    names = [HOUSEKEEPING, report_jobs.RENDER_KIND, importer.IMPORT_KIND]
     if settings.smtp_host:
         jobs.register(jobs.Kind(EMAIL, email, every=EMAIL_EVERY))
         names.append(EMAIL)

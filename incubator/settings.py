@@ -87,6 +87,11 @@ class Settings:
         return self.data_dir / "reports"
 
     @property
+    def imports_dir(self) -> Path:
+        """Uploaded import files, until the job that reads them (in any process) has ended."""
+        return self.data_dir / "imports"
+
+    @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
 

@@ -23,13 +23,15 @@ import threading
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
 
+from incubator.accounts import service as accounts
 from incubator.activities import rules
 from incubator.activities.tables import Activity, ActivityImport
-from incubator.core import audit, sequences
+from incubator.core import audit, jobs, sequences
 from incubator.core.auth import CurrentUser
 from incubator.core.db import write_transaction
 from incubator.core.i18n import _, local_today, text
@@ -53,9 +55,8 @@ WORKER_MEMORY_BYTES = 1024 * 1024 * 1024
 CHUNK = 500
 # Rows per INSERT: small enough that building one statement never holds the event loop long.
 WRITE_BATCH = 50
-# job id -> live progress; the job row keeps the final state for later visits.
-PROGRESS: dict[int, dict[str, Any]] = {}
-_TASKS: set[asyncio.Task] = set()
+IMPORT_KIND = "activities.import"
+RUNNING = ("queued", "checking", "writing")
 _POOL: concurrent.futures.ProcessPoolExecutor | None = None
 log = logging.getLogger("incubator")
 
@@ -228,18 +229,55 @@ def _sheet_too_big() -> str:
     return _("表格过大：最多 {rows} 行、{columns} 列").format(rows=MAX_ROWS, columns=MAX_COLUMNS)
 
 
-async def start(actor: CurrentUser, file_name: str, data: bytes) -> int:
-    """Creates the job and starts it in the background; returns the job id."""
+async def start(actor: CurrentUser, file_name: str, data: bytes, imports_dir: Path) -> int:
+    """Records the upload, keeps its file where any process running jobs finds it, and queues
+    the job that checks and writes it; returns the import's id."""
     async with write_transaction():
         rows = await ActivityImport.insert(
             ActivityImport(created_by=actor.id, file_name=file_name[:255], status="queued")
         ).returning(ActivityImport.id)
-    job_id = rows[0]["id"]
-    PROGRESS[job_id] = {"status": "queued", "total": 0, "checked": 0, "written": 0}
-    task = asyncio.create_task(_run(job_id, actor, data))
-    _TASKS.add(task)
-    task.add_done_callback(_TASKS.discard)
-    return job_id
+        import_id = rows[0]["id"]
+        await asyncio.to_thread(_keep, imports_dir, import_id, data)
+        job_id = await jobs.enqueue(IMPORT_KIND, {"import_id": import_id}, owner_id=actor.id)
+        await ActivityImport.update({ActivityImport.job_id: job_id}).where(
+            ActivityImport.id == import_id
+        )
+    return import_id
+
+
+def _file(imports_dir: Path, import_id: int) -> Path:
+    return imports_dir / f"{import_id}.xlsx"
+
+
+def _keep(imports_dir: Path, import_id: int, data: bytes) -> None:
+    """Written under a temporary name and renamed: a job never reads half a file."""
+    imports_dir.mkdir(parents=True, exist_ok=True)
+    partial = imports_dir / f".{import_id}.part"
+    partial.write_bytes(data)
+    partial.replace(_file(imports_dir, import_id))
+
+
+def import_kind(imports_dir: Path) -> jobs.Kind:
+    """The job: the file checked in the checking process, then written, with its progress in
+    the job's row (any process shows it)."""
+
+    async def run(context: jobs.JobContext) -> dict:
+        import_id = context.params["import_id"]
+        row = await ActivityImport.select().where(ActivityImport.id == import_id).first()
+        if row is None:
+            return {}
+        path = _file(imports_dir, import_id)
+        actor = await accounts.active_user(row["created_by"]) if row["created_by"] else None
+        if actor is None or not path.is_file():
+            await _finish(import_id, status="failed", message=_("导入已中断，请重新导入"))
+            return {}
+        data = await asyncio.to_thread(path.read_bytes)
+        context.progress(status="checking", total=0, checked=0, written=0)
+        await _run(import_id, actor, data, context.state)
+        path.unlink(missing_ok=True)
+        return {}
+
+    return jobs.Kind(IMPORT_KIND, run, at_once=2)
 
 
 async def _finish(job_id: int, **values: Any) -> None:
@@ -247,13 +285,14 @@ async def _finish(job_id: int, **values: Any) -> None:
     await ActivityImport.update({getattr(ActivityImport, k): v for k, v in values.items()}).where(
         ActivityImport.id == job_id
     )
-    PROGRESS[job_id] = {**PROGRESS.get(job_id, {}), "status": values["status"]}
 
 
-async def _run(job_id: int, actor: CurrentUser, data: bytes) -> None:
-    progress = PROGRESS[job_id]
+async def _run(job_id: int, actor: CurrentUser, data: bytes, progress: dict) -> None:
     try:
         progress["status"] = "checking"
+        await ActivityImport.update({ActivityImport.status: "checking"}).where(
+            ActivityImport.id == job_id
+        )
         try:
             rows = await _in_worker(read_sheet, data)
         except ImportRefused as exc:
@@ -425,19 +464,24 @@ async def job(actor: CurrentUser, job_id: int) -> dict | None:
         return None
     if isinstance(row["problems"], str):  # SQLite hands JSON back as text
         row["problems"] = json.loads(row["problems"] or "[]")
-    live = PROGRESS.get(job_id)
-    if row["status"] in ("queued", "checking", "writing") and live is None:
-        # Started before the app restarted: that run is gone.
-        return {**row, "status": "failed", "message": _("服务重启，导入已中断，请重新导入")}
-    if row["status"] in ("queued", "checking", "writing") and live:
-        row = {
+    if row["status"] not in RUNNING:
+        return row
+    running = await jobs.get(row["job_id"]) if row["job_id"] else None
+    if running is None or running["status"] not in jobs.ACTIVE:
+        # Its job ended without the import hearing of it: the process stopped.
+        return {
             **row,
-            "status": live.get("status", row["status"]),
-            "total_rows": live.get("total", 0),
-            "checked_rows": live.get("checked", 0),
-            "written_rows": live.get("written", 0),
+            "status": "failed",
+            "message": _("导入已中断（服务重启或进程退出），请重新导入"),
         }
-    return row
+    live = running["progress"]
+    return {
+        **row,
+        "status": live.get("status", row["status"]),
+        "total_rows": live.get("total", 0),
+        "checked_rows": live.get("checked", 0),
+        "written_rows": live.get("written", 0),
+    }
 
 
 async def recent_jobs(actor: CurrentUser) -> list[dict]:

@@ -85,3 +85,5 @@ class ActivityImport(Table, tablename="activity_import"):
     problems = JSON(default="[]")
     message = Text(default="")
     finished_at = Timestamptz(null=True, default=None)
+    # The core.jobs job that checks and writes it.
+    job_id = Integer(null=True, default=None)

@@ -362,7 +362,8 @@ class ImportController(Controller):
                 "error",
             )
             return see_other("/activities/import")
-        job_id = await importer.start(user_of(request), upload.filename, data)
+        imports_dir = settings_of(request).imports_dir
+        job_id = await importer.start(user_of(request), upload.filename, data, imports_dir)
         return see_other(f"/activities/import/{job_id}")
 
     @get("/{job_id:int}")

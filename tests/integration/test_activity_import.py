@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 
 from incubator.activities import rules
 from tests.conftest import sql
-from tests.support.web import csrf_token, login
+from tests.support.web import csrf_token, login, run_jobs
 
 HEADERS = [c.header for c in rules.IMPORT_COLUMNS]
 
@@ -59,11 +59,13 @@ def upload(client, data, name="台账.xlsx"):
 def finish(client, location):
     """Polls the job's status the way the page does until it ends; returns the final page."""
     job = int(re.search(r"/activities/import/(\d+)", location).group(1))
+    run_jobs(client)
     for _ in range(200):
         status = client.get(f"/activities/import/{job}/status").json()
         if not status["running"]:
             break
         time.sleep(0.05)
+    assert not status["running"], f"import {job} still running"
     return status, client.get(f"/activities/import/{job}").text
 
 

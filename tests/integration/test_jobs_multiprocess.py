@@ -135,3 +135,35 @@ def test_web_processes_without_jobs_leave_them_to_a_worker_process(tmp_path, dat
         )[0]["claimed_by"]
         assert f":{process.pid}:" in claimed
     assert process.returncode == 0
+
+
+def test_an_import_started_in_one_process_is_followed_in_another(tmp_path, database_url):
+    """The uploaded file and the progress live where every process finds them: the data
+    directory and the job's row."""
+    from tests.integration.test_activity_import import good_row, sheet_bytes
+
+    settings = job_settings(tmp_path, database_url)
+    with (
+        live_server(settings, servers_env()) as first,
+        live_server(settings, servers_env()) as second,
+    ):
+        staff = signed_in(first, "staff")
+        token = CSRF_RE.search(staff.get("/activities/import").text).group(1)
+        rows = [good_row(n) for n in range(1, 41)]
+        answer = staff.post(
+            "/activities/import",
+            data={"_csrf_token": token},
+            files={"file": ("台账.xlsx", sheet_bytes(rows), "application/octet-stream")},
+        )
+        assert answer.status_code == 303, answer.text[:300]
+        location = answer.headers["location"]
+        for n in range(600):
+            base = first if n % 2 else second
+            status = httpx.get(f"{base}{location}/status", cookies=staff.cookies, timeout=30)
+            assert status.status_code == 200, status.text[:500]
+            if not status.json()["running"]:
+                break
+            time.sleep(0.05)
+        assert status.json()["status"] == "done", status.json()
+    assert len(sql(settings, "SELECT id FROM activity WHERE title LIKE '四点半课堂第%'")) == 40
+    assert list((settings.imports_dir).glob("*.xlsx")) == []  # the file went with its job

@@ -8,7 +8,7 @@ from openpyxl import Workbook
 
 from incubator.activities import rules
 from tests.conftest import sql
-from tests.support.web import csrf_token, login, post_form
+from tests.support.web import csrf_token, login, post_form, run_jobs
 
 OWN = "青鸟志愿者服务队"  # 祥龙社区, whose officer is xianglong
 OTHER = "常州市新北区阳光助残服务社"  # 新龙社区
@@ -102,6 +102,7 @@ def import_file(client, data):
     )
     assert response.status_code == 303
     job = int(re.search(r"/activities/import/(\d+)", response.headers["location"]).group(1))
+    run_jobs(client)
     deadline = time.monotonic() + 30
     while client.get(f"/activities/import/{job}/status").json()["running"]:
         assert time.monotonic() < deadline, "the import did not finish"

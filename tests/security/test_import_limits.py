@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from incubator.activities import importer, rules
 from tests.conftest import sql
-from tests.support.web import csrf_token, login
+from tests.support.web import csrf_token, login, run_jobs
 
 ENTITY_BOMB = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -53,6 +53,7 @@ def import_file(client, data):
     )
     assert response.status_code == 303
     job = int(re.search(r"/activities/import/(\d+)", response.headers["location"]).group(1))
+    run_jobs(client)
     deadline = time.monotonic() + 60
     while (status := client.get(f"/activities/import/{job}/status").json())["running"]:
         assert time.monotonic() < deadline, "the import did not finish"

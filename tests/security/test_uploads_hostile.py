@@ -19,7 +19,7 @@ import pytest
 from tests.conftest import make_settings, sql
 from tests.support.forms import fingerprint, form_on
 from tests.support.images import png
-from tests.support.web import login
+from tests.support.web import login, run_jobs
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 MESSAGE = re.compile(r'class="[^"]*(?:\berror\b|flash-error)[^"]*"[^>]*>(.*?)</', re.S)
@@ -139,6 +139,7 @@ def refusal_message(client, response) -> str:
 
 def failed_import(client, job_page: str) -> str:
     """The message of an import job once it has finished; it must have failed."""
+    run_jobs(client)
     deadline = time.monotonic() + 20
     while (status := client.get(f"{job_page}/status").json())["running"]:
         assert time.monotonic() < deadline, f"{job_page} still running after 20 s"

@@ -33,3 +33,11 @@ def login(client: TestClient, username: str, password: str = DEMO_PASSWORD):
 
 def logout(client: TestClient) -> None:
     post_form(client, "/logout", {}, page="/")
+
+
+def run_jobs(client: TestClient) -> int:
+    """Runs the app's due background jobs now, in the app's own event loop, and returns how
+    many ran (the test app runs no job runner of its own: see tests/conftest.py)."""
+    from incubator.core import jobs
+
+    return client.blocking_portal.call(jobs.Runner().run_until_idle)
