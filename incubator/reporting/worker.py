@@ -1,22 +1,23 @@
 """PDF rendering in low-priority worker processes: recycled after a number of tasks (WeasyPrint
-does not give memory back), each with a memory limit, and abandoned and replaced when a task runs
-too long. A paginated report (reporting.sheets) is laid out as runs of pages on every worker at
-once and joined. The event loop only awaits: rendering never runs on it."""
+does not give memory back), each with a memory limit; a task that runs too long stops its own
+worker (pebble), and the other reports' tasks go on. A paginated report (reporting.sheets) is
+laid out as runs of pages on every worker at once and joined. The event loop only awaits:
+rendering never runs on it."""
 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import io
 import logging
 import multiprocessing
 import os
 import resource
 from collections.abc import Callable
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pebble
 
 from incubator.core.i18n import _
 from incubator.reporting import sheets
@@ -177,31 +178,23 @@ def _rows(run: list[sheets.Sheet]) -> int:
 
 
 class Renderer:
-    """A pool of rendering processes, replaced whole when one of its reports goes wrong."""
+    """A pool of rendering processes; a task past its time limit, or one whose worker dies,
+    fails its own report only."""
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
-        self._pool: concurrent.futures.ProcessPoolExecutor | None = None
+        self._pool: pebble.ProcessPool | None = None
 
-    def _executor(self) -> concurrent.futures.ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = concurrent.futures.ProcessPoolExecutor(
+    def _executor(self) -> pebble.ProcessPool:
+        if self._pool is None or not self._pool.active:
+            self._pool = pebble.ProcessPool(
                 max_workers=self.limits.workers,
-                mp_context=multiprocessing.get_context("spawn"),
+                max_tasks=TASKS_PER_WORKER,
                 initializer=_start_worker,
                 initargs=(self.limits.memory_mb,),
-                max_tasks_per_child=TASKS_PER_WORKER,
+                context=multiprocessing.get_context("spawn"),
             )
         return self._pool
-
-    def _discard(self) -> None:
-        """Kills the pool's processes (a runaway render cannot be cancelled any other way)."""
-        pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
 
     async def _run(
         self,
@@ -210,35 +203,46 @@ class Renderer:
     ) -> list[Any]:
         """Runs the calls in the pool, at most one per worker at a time so that other reports'
         calls take turns with these; each result goes to `done` as it arrives. The time limit
-        is per call; any limit reached kills the pool and becomes a ReportFailed."""
-        loop = asyncio.get_running_loop()
+        is per call: pebble stops that call's worker. The first failure cancels this report's
+        other calls (stopping their workers too) and becomes a ReportFailed."""
         executor = self._executor()
         slots = asyncio.Semaphore(self.limits.workers)
 
         async def one(n: int, fn: Callable, args: tuple) -> Any:
             async with slots:
-                result = await asyncio.wait_for(
-                    loop.run_in_executor(executor, fn, *args), self.limits.timeout_seconds
-                )
+                future = executor.schedule(fn, args=args, timeout=self.limits.timeout_seconds)
+                try:
+                    result = await asyncio.wrap_future(future)
+                except asyncio.CancelledError:
+                    future.cancel()  # a running pebble task: its worker is stopped
+                    raise
             if done is not None:
                 done(n, result)
             return result
 
         try:
-            return await asyncio.gather(*(one(n, fn, args) for n, (fn, args) in enumerate(calls)))
-        except TimeoutError:
-            self._discard()
-            raise ReportFailed(
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(one(n, fn, args)) for n, (fn, args) in enumerate(calls)]
+        except BaseExceptionGroup as failed:
+            raise self._failure(failed) from None
+        return [task.result() for task in tasks]
+
+    def _failure(self, failed: BaseExceptionGroup) -> BaseException:
+        """The report's failure in words, from the first of its calls' errors."""
+        first = failed.exceptions[0]
+        if isinstance(first, BaseExceptionGroup):
+            return self._failure(first)
+        if isinstance(first, TimeoutError):
+            return ReportFailed(
                 _("报表生成超时（超过 {n} 秒），请缩小筛选范围后重试").format(
                     n=int(self.limits.timeout_seconds)
                 )
-            ) from None
-        except MemoryError:
-            self._discard()
-            raise ReportFailed(_("报表过大，超出内存上限，请缩小筛选范围后重试")) from None
-        except BrokenProcessPool:
-            self._discard()
-            raise ReportFailed(_("报表生成进程意外退出，请缩小筛选范围后重试")) from None
+            )
+        if isinstance(first, MemoryError):
+            return ReportFailed(_("报表过大，超出内存上限，请缩小筛选范围后重试"))
+        if isinstance(first, pebble.ProcessExpired):
+            return ReportFailed(_("报表生成进程意外退出，请缩小筛选范围后重试"))
+        return first
 
     async def render(self, html: str, uploads: dict[int, str] | None = None) -> bytes:
         """A whole document in one worker."""
@@ -272,7 +276,10 @@ class Renderer:
         """Starts the workers and loads WeasyPrint in them, so the first report is not slower."""
         executor = self._executor()
         for _n in range(self.limits.workers):
-            executor.submit(warm_up)
+            executor.schedule(warm_up)
 
     def close(self) -> None:
-        self._discard()
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.stop()
+            pool.join(timeout=10)

@@ -88,3 +88,33 @@ def test_a_500_character_title_wraps_within_its_cell_and_keeps_every_character(t
     assert "https://example.org/" + "x" * 480 in flat
     for number, page in enumerate(joined, start=1):
         assert f"第{number}页/共{len(joined)}页" in "".join(page.split())
+
+
+def test_a_render_past_its_time_limit_fails_alone(tmp_path):
+    """Two reports at once on a two-worker pool: one runs past its time limit (its worker is
+    stopped), the other, still working on the other worker at that moment, is made all the
+    same, and the pool serves the next report."""
+    import time
+
+    from incubator.reporting.worker import ReportFailed, warm_up
+
+    async def go():
+        renderer = Renderer(Limits(workers=2, timeout_seconds=3))
+        try:
+            await renderer._run([(warm_up, ()), (warm_up, ())])  # both workers up
+
+            async def other_report():
+                await asyncio.sleep(1.5)
+                return await renderer._run([(time.sleep, (2.5,))])  # busy past 3 s
+
+            runaway = renderer._run([(time.sleep, (60,))])
+            outcomes = await asyncio.gather(runaway, other_report(), return_exceptions=True)
+            after = await renderer.render("<p>下一份</p>", {})
+            return outcomes, after
+        finally:
+            renderer.close()
+
+    (runaway, other), after = asyncio.run(go())
+    assert isinstance(runaway, ReportFailed) and "超时" in str(runaway)
+    assert other == [None], other
+    assert after.startswith(b"%PDF")
