@@ -18,6 +18,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from incubator import background
+from incubator.accounts import service as accounts
 from incubator.accounts import views as account_views
 from incubator.activities import importer
 from incubator.activities import views as activity_views
@@ -128,7 +129,7 @@ def create_app(settings: Settings | None = None, extra_routes: Sequence[Any] = (
         allowed_hosts=allowed_hosts(settings),
         middleware=[
             SecurityHeadersMiddleware(settings),
-            RequestContextMiddleware(settings),
+            RequestContextMiddleware(settings, accounts.USER_LOOKUP),
             BodySizeMiddleware(settings.max_upload_bytes + FORM_OVERHEAD_BYTES),
         ],
         csrf_config=CSRFConfig(

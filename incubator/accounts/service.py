@@ -19,7 +19,7 @@ from incubator.accounts.tables import (
     UserSession,
 )
 from incubator.core import audit
-from incubator.core.auth import CurrentUser
+from incubator.core.auth import CurrentUser, TokenExpired, UserLookup
 from incubator.core.db import read_transaction, write_transaction
 from incubator.core.i18n import N_, _, text
 from incubator.core.locking import update_versioned
@@ -237,10 +237,6 @@ async def purge_expired_sessions() -> int:
 # --- personal API tokens -------------------------------------------------------------------
 
 TOKEN_PREFIX = "inc_"  # noqa: S105 - a visible prefix, not a secret
-
-
-class TokenExpired(Exception):
-    """A real, unrevoked token past its expiry: the API answers 401 saying so."""
 
 
 async def user_for_token(token: str) -> CurrentUser | None:
@@ -541,3 +537,7 @@ async def find_user_id(username: str) -> int | None:
 async def session_user(user_id: int) -> CurrentUser:
     row = await User.select().where(User.id == user_id).first()
     return _current_user(row, via="session")
+
+
+# The request middleware's way to the caller (core.web), given it by the app.
+USER_LOOKUP = UserLookup(for_session=user_for_session, for_token=user_for_token)

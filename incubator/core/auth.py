@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from litestar.connection import ASGIConnection
@@ -29,6 +31,19 @@ class CurrentUser:
     @property
     def street_wide(self) -> bool:
         return self.role in STREET_WIDE
+
+
+class TokenExpired(Exception):
+    """A real, unrevoked token past its expiry: the API answers 401 saying so."""
+
+
+@dataclass(frozen=True)
+class UserLookup:
+    """How the request middleware finds the caller; the accounts module provides it (core
+    knows no module above it)."""
+
+    for_session: Callable[[str, dt.timedelta], Awaitable[CurrentUser | None]]
+    for_token: Callable[[str], Awaitable[CurrentUser | None]]
 
 
 def current_user(connection: ASGIConnection) -> CurrentUser | None:

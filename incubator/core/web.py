@@ -5,13 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from decimal import Decimal
 from http import HTTPStatus
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from litestar import MediaType, Request, Response
 from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.enums import ScopeType
@@ -27,14 +25,14 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.response import Redirect, Template
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from incubator.accounts import service as accounts
 from incubator.core import flash, i18n, signing
-from incubator.core.auth import CurrentUser
-from incubator.core.i18n import LOCAL_TZ, N_
+from incubator.core.auth import CurrentUser, TokenExpired, UserLookup
+from incubator.core.i18n import N_
 from incubator.core.nav import visible_nav
 from incubator.core.pagination import query_string
 from incubator.core.roles import ROLE_LABELS
 from incubator.core.scoping import MAX_ID, NotVisible
+from incubator.core.templating import jinja_environment
 from incubator.settings import Settings
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
@@ -108,8 +106,9 @@ class RequestContextMiddleware(ASGIMiddleware):
         path = scope["path"]
         return path.startswith("/static/") or path == "/healthz"
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, users: UserLookup) -> None:
         self.settings = settings
+        self.users = users
         self.idle = dt.timedelta(minutes=settings.session_idle_minutes)
 
     async def _user(self, scope: Scope, cookies: dict[str, str]) -> CurrentUser | None:
@@ -117,16 +116,16 @@ class RequestContextMiddleware(ASGIMiddleware):
         # Tokens are for the API only: elsewhere the header is ignored, so a leaked token
         # never opens the pages (and the pages keep their CSRF protection).
         if scope["path"].startswith("/api/") and authorization.lower().startswith("bearer "):
-            return await accounts.user_for_token(authorization[7:].strip())
+            return await self.users.for_token(authorization[7:].strip())
         key = cookies.get(SESSION_COOKIE)
-        return await accounts.user_for_session(key, self.idle) if key else None
+        return await self.users.for_session(key, self.idle) if key else None
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         cookies = _cookies(scope)
         i18n.set_language(i18n.pick_language(cookies.get(i18n.LANG_COOKIE), self.settings.lang))
         try:
             user = await self._user(scope, cookies)
-        except accounts.TokenExpired:
+        except TokenExpired:
             message = i18n._("个人访问令牌已过期，请在个人设置中创建新令牌")
             await send_json(send, 401, {"message": message, "status_code": 401})
             return
@@ -260,51 +259,6 @@ class SecurityHeadersMiddleware(ASGIMiddleware):
 
 
 # --- templates -----------------------------------------------------------------------------
-
-
-def format_datetime(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(LOCAL_TZ)
-        return value.strftime(fmt)
-    if isinstance(value, dt.date):
-        return value.strftime("%Y-%m-%d")
-    return str(value)
-
-
-def format_decimal(value: Any) -> str:
-    """Hours and yuan without float noise or trailing zeros: 1.5, 5000, 12.05."""
-    if value is None or value == "":
-        return ""
-    number = Decimal(str(value))
-    if number == number.to_integral_value():
-        return f"{number.to_integral_value():f}"
-    return f"{number.normalize():f}"
-
-
-def jinja_environment(directory: Path, reload_templates: bool = False) -> Environment:
-    """Autoescaped Jinja with the app's translations and formats: pages and print templates."""
-    env = Environment(
-        loader=FileSystemLoader(str(directory)),
-        # Checking every template file's mtime on each render is for development only.
-        auto_reload=reload_templates,
-        autoescape=select_autoescape(["html"]),
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    # Old-style callables: `_()` returns plain text that autoescape escapes like any other value
-    # (newstyle returns Markup and applies `%`, so a `%` or a tag in its argument would break out).
-    # `_()` takes literal strings only; labels that may be data go through text().
-    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=False)  # type: ignore[attr-defined]
-    env.globals["text"] = i18n.text
-    env.filters["datetime"] = format_datetime
-    env.filters["decimal"] = format_decimal
-    env.globals["get_language"] = i18n.get_language
-    return env
 
 
 def template_engine(reload_templates: bool = False) -> JinjaTemplateEngine:

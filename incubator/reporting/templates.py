@@ -1,5 +1,5 @@
 """The print templates in the top-level reports/ folder: autoescaped, with the app's
-translations and formats (core.web.jinja_environment). User text is never marked safe here."""
+translations and formats (core.templating). User text is never marked safe here."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from incubator.core.web import jinja_environment
+from incubator.core.templating import jinja_environment
 
 REPORTS_DIR = Path(__file__).resolve().parents[2] / "reports"
 

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from incubator.core.web import format_datetime
+from incubator.core.templating import format_datetime
 from tests.conftest import db_time, sql
 from tests.integration.test_profile_and_api import TOKEN_RE, create_token
 from tests.support.web import login, post_form

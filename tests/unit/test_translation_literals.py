@@ -11,7 +11,7 @@ from pathlib import Path
 from jinja2 import nodes
 
 from incubator.core.i18n import N_, Msgid, set_language, text
-from incubator.core.web import jinja_environment
+from incubator.core.templating import jinja_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATING = {"_", "N_", "gettext", "ngettext"}
