@@ -34,6 +34,7 @@ from incubator.activities.tables import Activity, ActivityImport
 from incubator.core import audit, jobs, sequences
 from incubator.core.auth import CurrentUser
 from incubator.core.db import write_transaction
+from incubator.core.files import write_atomically
 from incubator.core.i18n import _, local_today, text
 from incubator.core.roles import COMMUNITY
 from incubator.core.scoping import where_all
@@ -237,7 +238,7 @@ async def start(actor: CurrentUser, file_name: str, data: bytes, imports_dir: Pa
             ActivityImport(created_by=actor.id, file_name=file_name[:255], status="queued")
         ).returning(ActivityImport.id)
         import_id = rows[0]["id"]
-        await asyncio.to_thread(_keep, imports_dir, import_id, data)
+        await asyncio.to_thread(write_atomically, _file(imports_dir, import_id), data)
         job_id = await jobs.enqueue(IMPORT_KIND, {"import_id": import_id}, owner_id=actor.id)
         await ActivityImport.update({ActivityImport.job_id: job_id}).where(
             ActivityImport.id == import_id
@@ -247,14 +248,6 @@ async def start(actor: CurrentUser, file_name: str, data: bytes, imports_dir: Pa
 
 def _file(imports_dir: Path, import_id: int) -> Path:
     return imports_dir / f"{import_id}.xlsx"
-
-
-def _keep(imports_dir: Path, import_id: int, data: bytes) -> None:
-    """Written under a temporary name and renamed: a job never reads half a file."""
-    imports_dir.mkdir(parents=True, exist_ok=True)
-    partial = imports_dir / f".{import_id}.part"
-    partial.write_bytes(data)
-    partial.replace(_file(imports_dir, import_id))
 
 
 def import_kind(imports_dir: Path) -> jobs.Kind:
@@ -272,7 +265,7 @@ def import_kind(imports_dir: Path) -> jobs.Kind:
             await _finish(import_id, status="failed", message=_("导入已中断，请重新导入"))
             return {}
         data = await asyncio.to_thread(path.read_bytes)
-        context.progress(status="checking", total=0, checked=0, written=0)
+        context.progress(total=0, checked=0, written=0)
         await _run(import_id, actor, data, context.state)
         path.unlink(missing_ok=True)
         return {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import os
 import secrets
 import zipfile
 from collections.abc import AsyncIterator
@@ -49,6 +50,15 @@ IMAGES = (JPEG, PNG)
 
 class UploadError(ValueError):
     """The upload is refused; the message (already translated) is shown to the user."""
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Written under a temporary name beside it and renamed: a reader, in this process or
+    another, never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+    partial.write_bytes(data)
+    partial.replace(path)
 
 
 def detect_kind(data: bytes) -> FileKind | None:

@@ -67,10 +67,6 @@ def register(kind: Kind) -> Kind:
     return kind
 
 
-def kinds() -> dict[str, Kind]:
-    return dict(_KINDS)
-
-
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
@@ -155,8 +151,13 @@ def _loaded(value: Any) -> Any:
     return json.loads(value) if isinstance(value, str) else (value or {})
 
 
+def _beating_since(now: dt.datetime | None = None) -> dt.datetime:
+    """A running job whose heartbeat is older than this belongs to a process that is gone."""
+    return (now or _now()) - dt.timedelta(seconds=STALE_SECONDS)
+
+
 def _stale(heartbeat: dt.datetime | None) -> bool:
-    return heartbeat is None or heartbeat < _now() - dt.timedelta(seconds=STALE_SECONDS)
+    return heartbeat is None or heartbeat < _beating_since()
 
 
 async def get(job_id: int) -> dict[str, Any] | None:
@@ -167,7 +168,7 @@ async def get(job_id: int) -> dict[str, Any] | None:
 async def retry(job_id: int) -> bool:
     """An interrupted or failed job queued again (its parameters unchanged); False when it is
     running, done, or its key already has another job under way."""
-    cutoff = _now() - dt.timedelta(seconds=STALE_SECONDS)
+    cutoff = _beating_since()
     async with db.write_transaction():
         row = await Job.select(Job.dedupe_key).where(Job.id == job_id).first()
         if row is None:
@@ -214,7 +215,7 @@ async def claim(worker: str, kind_names: Iterable[str]) -> dict[str, Any] | None
             running = await Job.count().where(
                 Job.kind == name,
                 Job.status == RUNNING,
-                Job.heartbeat_at >= now - dt.timedelta(seconds=STALE_SECONDS),
+                Job.heartbeat_at >= _beating_since(now),
             )
             if running >= _KINDS[name].at_once:
                 continue
@@ -309,17 +310,16 @@ async def schedule_periodic(kind_names: Iterable[str] | None = None) -> None:
             .first()
         )
         due = last["finished_at"] + kind.every if last else now
-        with contextlib.suppress(Exception):  # another process scheduled it first
-            await enqueue(kind.name, dedupe_key=key, run_after=max(due, now))
+        # Another process scheduling it at the same moment: enqueue gives back its job.
+        await enqueue(kind.name, dedupe_key=key, run_after=max(due, now))
 
 
 async def mark_interrupted() -> int:
     """Running jobs whose process stopped: marked interrupted, so their places are free and a
     periodic one is scheduled again."""
-    cutoff = _now() - dt.timedelta(seconds=STALE_SECONDS)
     rows = (
         await Job.update({Job.status: INTERRUPTED, Job.finished_at: _now()})
-        .where((Job.status == RUNNING) & (Job.heartbeat_at < cutoff))
+        .where((Job.status == RUNNING) & (Job.heartbeat_at < _beating_since()))
         .returning(Job.id)
     )
     return len(rows)
@@ -366,6 +366,8 @@ class Runner:
         """Cancels the loop and the jobs under way, waits for them to end, and marks its own
         jobs interrupted (they can be retried, here or in another process)."""
         _WAKE.pop(self._wake, None)
+        if self._loop_task is None:
+            return  # never started (jobs run in other processes)
         tasks = [t for t in (self._loop_task, *self._running) if t is not None]
         for task in tasks:
             task.cancel()

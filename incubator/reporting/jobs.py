@@ -11,7 +11,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +21,7 @@ from incubator.accounts.tables import User
 from incubator.core import audit, jobs
 from incubator.core.auth import CurrentUser
 from incubator.core.db import lock_rows, write_transaction
+from incubator.core.files import write_atomically
 from incubator.core.i18n import _, get_language, set_language
 from incubator.core.roles import ADMIN
 from incubator.core.tables import Job
@@ -92,11 +92,7 @@ def stored(reports_dir: Path, key: str) -> Path | None:
 
 
 def _store(reports_dir: Path, key: str, pdf: bytes) -> None:
-    """Written under a temporary name and renamed, so a reader never sees half a file."""
-    reports_dir.mkdir(parents=True, exist_ok=True)
-    partial = reports_dir / f".{key}.{os.getpid()}.part"
-    partial.write_bytes(pdf)
-    partial.replace(_path(reports_dir, key))
+    write_atomically(_path(reports_dir, key), pdf)
 
 
 async def _insert(user: CurrentUser, order: Order, status: str, **values: Any) -> int:
@@ -115,13 +111,6 @@ async def _insert(user: CurrentUser, order: Order, status: str, **values: Any) -
         )
     ).returning(ReportJob.id)
     return rows[0]["id"]
-
-
-async def _finish(job_id: int, **values: Any) -> None:
-    values["finished_at"] = dt.datetime.now(dt.UTC)
-    await ReportJob.update({getattr(ReportJob, k): v for k, v in values.items()}).where(
-        ReportJob.id == job_id
-    )
 
 
 async def make_now(user: CurrentUser, order: Order, reports_dir: Path, render: Render) -> bytes:
