@@ -46,6 +46,16 @@ def status_on(base: str, cookies, entry: int) -> dict:
     return answer.json()
 
 
+def ended(base: str, cookies, entry: int) -> dict:
+    """The entry's status once its job has ended, polled as its page does."""
+    for _ in range(600):
+        status = status_on(base, cookies, entry)
+        if not status["running"]:
+            return status
+        time.sleep(0.1)
+    raise AssertionError(f"report {entry} still running after a minute")
+
+
 def job_settings(tmp_path, database_url):
     # Every ledger becomes a job.
     return make_settings(tmp_path, database_url, INCUBATOR_REPORT_INLINE_PAGES="0")
@@ -63,16 +73,10 @@ def test_a_job_started_in_one_process_is_polled_in_another_and_renders_once(tmp_
     ):
         staff = signed_in(first, "staff")
         entry = ask(staff)
-        seen = set()
         for n in range(50):  # alternately on both: each answers from the row
-            status = status_on(first if n % 2 else second, staff.cookies, entry)
-            seen.add(status["status"])
+            status_on(first if n % 2 else second, staff.cookies, entry)
             time.sleep(0.05)
-        for _ in range(600):
-            status = status_on(second, staff.cookies, entry)
-            if not status["running"]:
-                break
-            time.sleep(0.1)
+        status = ended(second, staff.cookies, entry)
         assert status["status"] == "done", status
         pdf = httpx.get(f"{second}/reports/jobs/{entry}/file", cookies=staff.cookies, timeout=30)
         assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
@@ -82,11 +86,7 @@ def test_a_job_started_in_one_process_is_polled_in_another_and_renders_once(tmp_
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
             entries = list(pool.map(ask, clients))
         for client, asked in zip(clients, entries, strict=True):
-            for _ in range(600):
-                status = status_on(first, client.cookies, asked)
-                if not status["running"]:
-                    break
-                time.sleep(0.1)
+            status = ended(first, client.cookies, asked)
             assert status["status"] == "done", status
     renders = sql(settings, "SELECT job_id FROM report_job WHERE id = $1 OR id = $2", *entries)
     assert renders[0]["job_id"] == renders[1]["job_id"]  # one render for both
@@ -122,11 +122,7 @@ def test_web_processes_without_jobs_leave_them_to_a_worker_process(tmp_path, dat
         time.sleep(2)
         assert status_on(base, staff.cookies, entry)["status"] == "queued"  # no one runs it
         process = stack.enter_context(worker(settings, servers_env()))
-        for _ in range(600):
-            status = status_on(base, staff.cookies, entry)
-            if not status["running"]:
-                break
-            time.sleep(0.1)
+        status = ended(base, staff.cookies, entry)
         assert status["status"] == "done", status
         claimed = sql(
             settings,

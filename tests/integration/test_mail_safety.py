@@ -1,57 +1,11 @@
 """Notification e-mail: a name with CR/LF cannot break or add headers, and one message the
 server refuses is marked failed without holding up the others."""
 
-import socket
-import threading
-
 from incubator.core import db
 from incubator.notifications import service
 from tests.conftest import make_settings, sql
 from tests.support.databases import run_async
-
-
-class FakeSMTP(threading.Thread):
-    """An SMTP server on loopback for several connections; refuses recipients it is told to."""
-
-    def __init__(self, refuse: str) -> None:
-        super().__init__(daemon=True)
-        self.server = socket.socket()
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen()
-        self.port = self.server.getsockname()[1]
-        self.refuse = refuse.upper()
-        self.messages: list[str] = []
-
-    def run(self) -> None:
-        self.server.settimeout(10)
-        while True:
-            try:
-                conn, _addr = self.server.accept()
-            except OSError:
-                return
-            self.converse(conn)
-
-    def converse(self, conn: socket.socket) -> None:
-        with conn, conn.makefile("rb") as reader:
-            conn.sendall(b"220 fake ESMTP\r\n")
-            while line := reader.readline():
-                command = line.decode().strip().upper()
-                if command.startswith(("EHLO", "HELO")):
-                    conn.sendall(b"250 fake\r\n")
-                elif command.startswith("RCPT") and self.refuse in command:
-                    conn.sendall(b"550 no such mailbox\r\n")
-                elif command == "DATA":
-                    conn.sendall(b"354 go ahead\r\n")
-                    body = []
-                    while (data := reader.readline()) != b".\r\n":
-                        body.append(data.decode("utf-8", "replace"))
-                    self.messages.append("".join(body))
-                    conn.sendall(b"250 queued\r\n")
-                elif command == "QUIT":
-                    conn.sendall(b"221 bye\r\n")
-                    return
-                else:
-                    conn.sendall(b"250 ok\r\n")
+from tests.support.smtp import FakeSMTP
 
 
 def user_id(settings, username: str) -> int:
@@ -96,8 +50,7 @@ def test_a_bad_name_or_a_refused_address_never_stops_the_mail(tmp_path, database
             await db.close_pool(engine)
 
     sent = run_async(scenario())
-    server.server.close()
-    server.join(5)
+    server.stop()
     assert sent == 2
     assert len(server.messages) == 2
     forged = next(m for m in server.messages if "qingniao@example.org" in m)

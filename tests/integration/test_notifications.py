@@ -2,14 +2,13 @@
 e-mail through a real SMTP conversation."""
 
 import asyncio
-import socket
-import threading
 
 import pytest
 
 from incubator.notifications import service
 from tests.conftest import make_settings, sql
 from tests.support.databases import run_async
+from tests.support.smtp import FakeSMTP
 from tests.support.web import login, post_form
 
 
@@ -36,48 +35,6 @@ def test_a_step_notifies_the_organizations_applicant_in_plain_words(client, sett
     client.cookies.clear()
     login(client, "tenglong")
     assert "青鸟志愿者服务队" not in client.get("/notifications").text
-
-
-class FakeSMTP(threading.Thread):
-    """Just enough of an SMTP server on loopback to receive one or more messages."""
-
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.server = socket.socket()
-        self.server.bind(("127.0.0.1", 0))
-        self.server.listen()
-        self.port = self.server.getsockname()[1]
-        self.messages: list[str] = []
-
-    def run(self) -> None:
-        """One conversation after another, until no one comes for a few seconds."""
-        self.server.settimeout(3)
-        while True:
-            try:
-                conn, _addr = self.server.accept()
-            except OSError:
-                return
-            self._converse(conn)
-
-    def _converse(self, conn) -> None:
-        with conn, conn.makefile("rb") as reader:
-            conn.sendall(b"220 fake ESMTP\r\n")
-            while line := reader.readline():
-                command = line.decode().strip().upper()
-                if command.startswith(("EHLO", "HELO")):
-                    conn.sendall(b"250 fake\r\n")
-                elif command == "DATA":
-                    conn.sendall(b"354 go ahead\r\n")
-                    body = []
-                    while (data := reader.readline()) != b".\r\n":
-                        body.append(data.decode("utf-8", "replace"))
-                    self.messages.append("".join(body))
-                    conn.sendall(b"250 queued\r\n")
-                elif command == "QUIT":
-                    conn.sendall(b"221 bye\r\n")
-                    return
-                else:
-                    conn.sendall(b"250 ok\r\n")
 
 
 @pytest.mark.parametrize("reachable", [True, False])
@@ -112,7 +69,7 @@ def test_notifications_are_emailed_once_when_smtp_is_configured(tmp_path, databa
     sent = run_async(scenario())
     pending = sql(settings, "SELECT emailed_at FROM notification")
     if reachable:
-        server.join(5)
+        server.stop()
         assert sent == 1 and pending[0]["emailed_at"] is not None
         assert "qingniao@example.org" in server.messages[0]
     else:
@@ -146,7 +103,7 @@ def test_senders_in_several_processes_send_each_message_once(tmp_path, database_
             await db.close_pool(engine)
 
     sent = run_async(scenario())
-    server.join(10)
+    server.stop()
     assert sum(sent) == 6
     assert len(server.messages) == 6  # not one twice
     assert sql(settings, "SELECT id FROM notification WHERE emailed_at IS NULL") == []

@@ -16,7 +16,7 @@ from tests.conftest import TEST_HOST, db_time, make_settings, sql
 from tests.integration.test_activities import OTHER, QINGNIAO, org_id, record
 from tests.integration.test_reports import needs_poppler, pdf_text
 from tests.integration.test_showcase import highlighted
-from tests.support.reports import HTML, start_job, turns_taken, wait_for
+from tests.support.reports import HTML, render_job, start_job, turns_taken, wait_for
 from tests.support.web import login, logout
 
 
@@ -156,20 +156,12 @@ def test_jobs_whose_process_stopped_are_interrupted_and_free_their_places(tmp_pa
     interrupted; asking again renders."""
     settings = make_settings(tmp_path, database_url)
     staff = sql(settings, "SELECT id FROM app_user WHERE username = 'staff'")[0]["id"]
-    long_ago = db_time(settings, dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10))
-    job_ids = []
-    for status in ("running", "interrupted"):
-        job_ids += [
-            sql(
-                settings,
-                "INSERT INTO job (kind, status, params, created_at, run_after, started_at, "
-                "heartbeat_at, claimed_by, attempts, progress, result, message) "
-                "VALUES ('report.render', $1, '{}', $2, $2, $2, $2, 'killed', 1, '{}', '{}', '') "
-                "RETURNING id",
-                status,
-                long_ago,
-            )[0]["id"]
-        ]
+    ten_minutes_ago = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)
+    long_ago = db_time(settings, ten_minutes_ago)
+    job_ids = [
+        render_job(settings, status, ten_minutes_ago, "killed")
+        for status in ("running", "interrupted")
+    ]
     for n, job_id in enumerate([job_ids[0], None, job_ids[1]]):
         sql(
             settings,

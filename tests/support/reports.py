@@ -81,25 +81,32 @@ def render_time_limit(client, seconds: float) -> Iterator[None]:
         renderer.limits = limits
 
 
+def render_job(settings, status: str, at: dt.datetime, claimed_by: str) -> int:
+    """A report render's job row as another process left it: claimed, beating last at `at`."""
+    from tests.conftest import db_time, sql
+
+    return sql(
+        settings,
+        "INSERT INTO job (kind, status, params, created_at, run_after, started_at, "
+        "heartbeat_at, claimed_by, attempts, progress, result, message) "
+        "VALUES ($1, $2, '{}', $3, $3, $3, $3, $4, 1, '{}', '{}', '') RETURNING id",
+        jobs.RENDER_KIND,
+        status,
+        db_time(settings, at),
+        claimed_by,
+    )[0]["id"]
+
+
 @contextmanager
 def turns_taken(client) -> Iterator[None]:
     """For the block, every place of the report renders is taken, as if another process were
     rendering that many reports: a job started now stays queued until the block ends."""
-    from tests.conftest import db_time, sql
+    from tests.conftest import sql
 
     settings = client.app.state.settings
-    now = db_time(settings, dt.datetime.now(dt.UTC))
+    now = dt.datetime.now(dt.UTC)
     taken = [
-        sql(
-            settings,
-            "INSERT INTO job (kind, status, params, created_at, run_after, started_at, "
-            "heartbeat_at, claimed_by, attempts, progress, result, message) "
-            "VALUES ($1, 'running', '{}', $2, $2, $2, $2, 'another-process', 1, '{}', '{}', '') "
-            "RETURNING id",
-            jobs.RENDER_KIND,
-            now,
-        )[0]["id"]
-        for _n in range(jobs.JOBS_AT_ONCE)
+        render_job(settings, "running", now, "another-process") for _n in range(jobs.JOBS_AT_ONCE)
     ]
     try:
         yield
