@@ -20,7 +20,6 @@ from litestar.template import TemplateConfig
 from incubator import background
 from incubator.accounts import service as accounts
 from incubator.accounts import views as account_views
-from incubator.activities import importer
 from incubator.activities import views as activity_views
 from incubator.api import views as api_views
 from incubator.applications import views as application_views
@@ -47,6 +46,7 @@ from incubator.reporting.worker import Limits, Renderer
 from incubator.reviews import views as review_views
 from incubator.scoring import views as scoring_views
 from incubator.settings import LANGUAGES, Settings, load_settings
+from incubator.sheets import reader as sheet_reader
 from incubator.workitems import views as workitem_views
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -99,9 +99,9 @@ async def _database(app: Litestar) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        app.state.renderer.close()
-        importer.shutdown()
         await runner.stop()
+        app.state.renderer.close()
+        sheet_reader.shutdown()
         await db.close_pool(engine)
 
 

@@ -6,17 +6,21 @@ from __future__ import annotations
 import datetime as dt
 
 from incubator.accounts import service as accounts
-from incubator.activities import importer
+from incubator.activities import importer as activity_import
 from incubator.core import jobs
 from incubator.notifications import service as notifications
+from incubator.regions import importer as region_import
 from incubator.reporting import jobs as report_jobs
 from incubator.reporting.worker import Renderer
 from incubator.settings import Settings
+from incubator.sheets import service as sheets
 
 HOUSEKEEPING = "housekeeping"
 EMAIL = "notifications.email"
 HOUSEKEEPING_EVERY = dt.timedelta(minutes=10)
 EMAIL_EVERY = dt.timedelta(minutes=1)
+# Every sheet (or workbook) users import: the one import job kind runs them all.
+BOOKS = (activity_import.BOOK, region_import.BOOK)
 
 
 def register_kinds(settings: Settings, renderer: Renderer) -> list[str]:
@@ -37,8 +41,8 @@ def register_kinds(settings: Settings, renderer: Renderer) -> list[str]:
 
     jobs.register(jobs.Kind(HOUSEKEEPING, housekeeping, every=HOUSEKEEPING_EVERY))
     jobs.register(report_jobs.render_kind(settings, renderer))
-    jobs.register(importer.import_kind(settings.imports_dir))
-    names = [HOUSEKEEPING, report_jobs.RENDER_KIND, importer.IMPORT_KIND]
+    jobs.register(sheets.import_kind(settings.imports_dir, BOOKS, accounts.active_user))
+    names = [HOUSEKEEPING, report_jobs.RENDER_KIND, sheets.IMPORT_KIND]
     if settings.smtp_host:
         jobs.register(jobs.Kind(EMAIL, email, every=EMAIL_EVERY))
         names.append(EMAIL)

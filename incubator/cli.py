@@ -52,8 +52,8 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     import signal
 
     from incubator import background
-    from incubator.activities import importer
     from incubator.core import jobs
+    from incubator.sheets import reader
 
     async def work() -> None:
         from incubator.core import db
@@ -73,7 +73,7 @@ def cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
         await stop.wait()
         await runner.stop()
         renderer.close()
-        importer.shutdown()
+        reader.shutdown()
         print("后台任务进程已停止 (worker stopped)", flush=True)
 
     _with_database(settings, work)

@@ -11,7 +11,7 @@ from incubator.accounts.tables import (
     User,
     UserSession,
 )
-from incubator.activities.tables import Activity, ActivityFile, ActivityImport
+from incubator.activities.tables import Activity, ActivityFile
 from incubator.applications.tables import Application, ApplicationFile, RecruitmentRound
 from incubator.center.tables import Desk, DeskAllocation, EntryAgreement, Room, SupportRecord
 from incubator.core.tables import AuditLog, Counter, Job, StoredFile
@@ -26,6 +26,7 @@ from incubator.organizations.timeline import (
 from incubator.regions.tables import Community, Grid, Street
 from incubator.reporting.tables import ReportJob
 from incubator.scoring.tables import Indicator, Rubric, Score, ScoreBand, ScoreSheet
+from incubator.sheets.tables import SheetImport
 from incubator.workitems.tables import WorkItem, WorkItemEvent
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
@@ -69,7 +70,7 @@ APP_CONFIG = AppConfig(
         Activity,
         ReportJob,
         ActivityFile,
-        ActivityImport,
+        SheetImport,
         Evaluation,
         ComplianceRecord,
     ],

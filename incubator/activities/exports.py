@@ -1,20 +1,16 @@
-"""The ledger as XLSX (with a totals row) and CSV, with Chinese headers; the import template."""
+"""The ledger as XLSX (with a totals row) and CSV, with Chinese headers. (The import template
+is the sheet engine's: sheets.template.)"""
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
 
 from incubator.activities import rules
 from incubator.core.i18n import N_, _, text
 from incubator.core.xlsx import XLSX_MEDIA_TYPE, csv_bytes, workbook_bytes
 
-__all__ = ["XLSX_MEDIA_TYPE", "ledger_csv", "ledger_xlsx", "template_xlsx"]
+__all__ = ["XLSX_MEDIA_TYPE", "ledger_csv", "ledger_xlsx"]
 
 # (header, width, how to get the cell from a row)
 COLUMNS = (
@@ -76,24 +72,3 @@ def ledger_xlsx(rows: list[dict]) -> bytes:
 
 def ledger_csv(rows: list[dict]) -> bytes:
     return csv_bytes([text(h) for h, _w, _g in COLUMNS], _cells(rows))
-
-
-def template_xlsx() -> bytes:
-    """The import template: the header row, then a row saying what each column takes (its cells
-    also carry the explanation as a comment), then one example row to overwrite."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = _("服务记录台账导入")
-    for index, column in enumerate(rules.IMPORT_COLUMNS, start=1):
-        header = sheet.cell(row=1, column=index, value=text(column.header))
-        header.font = Font(bold=True, color="B71C1C" if column.required else "000000")
-        header.fill = PatternFill("solid", fgColor="F0F4F8")
-        header.comment = Comment(text(column.help), "incubator")
-        note = sheet.cell(row=2, column=index, value=text(column.help))
-        note.font = Font(italic=True, color="666666")
-        note.alignment = Alignment(wrap_text=True, vertical="top")
-        sheet.column_dimensions[header.column_letter].width = 18
-    sheet.freeze_panes = "A3"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()

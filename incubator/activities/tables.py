@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from piccolo.columns import (
-    JSON,
     Boolean,
     Date,
     ForeignKey,
@@ -68,22 +67,3 @@ class ActivityFile(Table, tablename="activity_file"):
     kind = Varchar(length=12)  # photo | sign_in
     caption = Varchar(length=200, default="")
     created_at = Timestamptz(default=TimestamptzNow())
-
-
-class ActivityImport(Table, tablename="activity_import"):
-    """One upload of the XLSX template: checked in the background, written only if all good."""
-
-    created_by = ForeignKey(User, on_delete=OnDelete.restrict, null=True)
-    created_at = Timestamptz(default=TimestamptzNow())
-    file_name = Varchar(length=255, default="")
-    status = Varchar(length=12, default="queued")  # queued|checking|writing|done|failed|refused
-    total_rows = Integer(default=0)
-    checked_rows = Integer(default=0)
-    written_rows = Integer(default=0)
-    skipped_rows = Integer(default=0)
-    # [{"row": 7, "errors": ["..."]}, ...]: every bad row with its reasons.
-    problems = JSON(default="[]")
-    message = Text(default="")
-    finished_at = Timestamptz(null=True, default=None)
-    # The core.jobs job that checks and writes it.
-    job_id = Integer(null=True, default=None)

@@ -33,6 +33,7 @@ from incubator.core.scoping import row_id
 from incubator.core.web import takes_files
 from incubator.organizations.service import organization_choices
 from incubator.regions.service import community_options, grid_options
+from incubator.sheets.views import import_controller
 
 NAV = (NavItem(N_("服务记录台账"), "/activities", frozenset(ALL_ROLES), order=110),)
 RECORDERS = (ADMIN, STAFF, COMMUNITY, APPLICANT)
@@ -308,94 +309,14 @@ async def _served_groups(request: Request, form: formlib.Form) -> list[str]:
     return chosen
 
 
-IMPORT_STATUSES = {
-    "queued": N_("排队中"),
-    "checking": N_("正在检查"),
-    "writing": N_("正在写入"),
-    "done": N_("已完成"),
-    "refused": N_("未导入"),
-    "failed": N_("失败"),
-}
-
-
-class ImportController(Controller):
-    """XLSX import: the template, the upload, and the job's progress and report."""
-
-    path = "/activities/import"
-    opt = allow(ADMIN, STAFF, COMMUNITY)
-
-    @get("/")
-    async def index(self, request: Request) -> Template:
-        return Template(
-            "activities/import.html",
-            context={
-                "jobs": await importer.recent_jobs(user_of(request)),
-                "statuses": IMPORT_STATUSES,
-                "columns": rules.IMPORT_COLUMNS,
-                "max_mb": importer.MAX_BYTES // 1024 // 1024,
-            },
-        )
-
-    @get("/template.xlsx")
-    async def template(self) -> Response:
-        return Response(
-            content=exports.template_xlsx(),
-            media_type=exports.XLSX_MEDIA_TYPE,
-            headers=download_headers("服务记录台账导入模板.xlsx"),
-        )
-
-    @post("/", opt=takes_files())
-    async def upload(self, request: Request) -> Redirect:
-        upload = (await form_data(request)).get("file")
-        if not is_upload(upload) or not upload.filename:
-            flash(request, _("请选择要导入的 Excel 文件"), "error")
-            return see_other("/activities/import")
-        # Read at most one byte past the limit: a huge upload is refused without holding it all.
-        data = await upload.read(importer.MAX_BYTES + 1)
-        if not data:
-            flash(request, _("文件为空，请选择填好的 Excel 文件"), "error")
-            return see_other("/activities/import")
-        if len(data) > importer.MAX_BYTES:
-            flash(
-                request,
-                _("文件过大：导入文件最大 {n} MB").format(n=importer.MAX_BYTES // 1024 // 1024),
-                "error",
-            )
-            return see_other("/activities/import")
-        imports_dir = settings_of(request).imports_dir
-        job_id = await importer.start(user_of(request), upload.filename, data, imports_dir)
-        return see_other(f"/activities/import/{job_id}")
-
-    @get("/{job_id:int}")
-    async def show(self, request: Request, job_id: FromPath[int]) -> Template:
-        job = found(await importer.job(user_of(request), job_id))
-        return Template(
-            "activities/import_job.html",
-            context={"job": job, "statuses": IMPORT_STATUSES, "running": _running(job)},
-        )
-
-    @get("/{job_id:int}/status")
-    async def status(self, request: Request, job_id: FromPath[int]) -> dict:
-        job = found(await importer.job(user_of(request), job_id))
-        writing = job["status"] == "writing"
-        return {
-            "status": job["status"],
-            "running": _running(job),
-            "fields": {
-                "label": text(IMPORT_STATUSES.get(job["status"], job["status"])),
-                "total": job["total_rows"],
-                "checked": job["checked_rows"],
-                "written": job["written_rows"],
-            },
-            "bar": {
-                "value": job["written_rows"] if writing else job["checked_rows"],
-                "max": max(job["total_rows"], 1),
-            },
-        }
-
-
-def _running(job: dict) -> bool:
-    return job["status"] in ("queued", "checking", "writing")
+ImportController = import_controller(
+    importer.BOOK,
+    path="/activities/import",
+    roles=allow(ADMIN, STAFF, COMMUNITY),
+    back=("/activities", N_("服务记录台账")),
+    title=N_("导入服务记录台账"),
+    template_name=N_("服务记录台账导入模板"),
+)
 
 
 ROUTES = [ImportController, ActivityController]

@@ -11,7 +11,8 @@ from incubator.core.i18n import N_
 from incubator.core.nav import NavItem
 from incubator.core.pagination import page_request
 from incubator.core.roles import ADMIN, ASSESSOR, COMMUNITY, STAFF, allow
-from incubator.regions import service
+from incubator.regions import importer, service
+from incubator.sheets.views import import_controller
 
 READERS = (ADMIN, STAFF, ASSESSOR, COMMUNITY)
 NAV = (NavItem(N_("社区与网格"), "/communities", frozenset(READERS), order=200),)
@@ -27,7 +28,15 @@ class CommunityController(Controller):
         page = await service.list_communities(
             user_of(request), page_request(request.query_params), q
         )
-        return Template("regions/communities.html", context={"page": page, "filters": {"q": q}})
+        user = user_of(request)
+        return Template(
+            "regions/communities.html",
+            context={
+                "page": page,
+                "filters": {"q": q},
+                "may_import": user.role in (ADMIN, STAFF),
+            },
+        )
 
     @get("/{community_id:int}")
     async def show(self, request: Request, community_id: FromPath[int]) -> Template:
@@ -35,4 +44,13 @@ class CommunityController(Controller):
         return Template("regions/community.html", context={"community": community})
 
 
-ROUTES = [CommunityController]
+ImportController = import_controller(
+    importer.BOOK,
+    path="/communities/import",
+    roles=allow(ADMIN, STAFF),
+    back=("/communities", N_("社区与网格")),
+    title=N_("导入社区与网格"),
+    template_name=N_("社区与网格导入模板"),
+)
+
+ROUTES = [ImportController, CommunityController]

@@ -25,7 +25,7 @@ from incubator.reporting.worker import ReportFailed
 PHOTO_LIMIT = 300
 TEMPLATE = "ledger.html"
 # Records whose changes change a ledger (core.audit.data_version).
-TABLES = ("activity", "activity_import", "organization", "community", "grid", "street", "app_user")
+TABLES = ("activity", "sheet_import", "organization", "community", "grid", "street", "app_user")
 
 # The geometry of reports/ledger.html and print.css (A4 landscape, 12 mm side margins, 14 mm top,
 # 16 mm bottom; cells 8.5 pt with line-height 1.35 and 1 mm x 1.2 mm padding).

@@ -32,7 +32,7 @@ NEWEST_FIRST = Sort("held_on", True)
 # Records whose changes change a showcase (core.audit.data_version).
 TABLES = (
     "activity",
-    "activity_import",
+    "sheet_import",
     "organization",
     "evaluation",
     "application",

@@ -31,9 +31,14 @@ def bench_env() -> Iterator[dict[str, str]]:
 
 def for_each_backend(run: Callable[[str, dict[str, str]], None]) -> None:
     """`run(name, env)` on SQLite, then on PostgreSQL when INCUBATOR_BENCH_DATABASE_URL (or
-    INCUBATOR_TEST_DATABASE_URL) names a database in which another may be created."""
+    INCUBATOR_TEST_DATABASE_URL) names a database in which another may be created.
+    INCUBATOR_BENCH_ONLY=SQLite or =PostgreSQL runs one of them."""
+    only = os.environ.get("INCUBATOR_BENCH_ONLY", "").lower()
     with bench_env() as env:
-        run("SQLite", env)
+        if only in ("", "sqlite"):
+            run("SQLite", env)
+        if only == "sqlite":
+            return
         server = os.environ.get("INCUBATOR_BENCH_DATABASE_URL") or os.environ.get(
             "INCUBATOR_TEST_DATABASE_URL"
         )

@@ -79,7 +79,7 @@ def test_the_template_has_a_header_and_a_help_row(client):
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert list(rows[0]) == HEADERS
-    assert rows[1][0] == "必填，最多 200 字"
+    assert rows[1][0] == "说明：必填，最多 200 字"
 
 
 def test_a_good_file_is_written_and_a_second_import_adds_nothing(client, settings):

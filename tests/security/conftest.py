@@ -197,7 +197,6 @@ async def _seed(uploads_dir: Path) -> dict[str, int]:
     """Gives every object-scoped route something of X's (or community A's) to be tried on."""
     from incubator.accounts import service as accounts
     from incubator.activities import service as activities
-    from incubator.activities.tables import ActivityImport
     from incubator.core.files import store_upload
     from incubator.demo_evaluations import seed_evaluations_demo
     from incubator.demo_pipeline import person, seed_pipeline_demo
@@ -206,6 +205,7 @@ async def _seed(uploads_dir: Path) -> dict[str, int]:
     from incubator.organizations.service import organization_id_by_name
     from incubator.reporting.tables import ReportJob
     from incubator.reviews import service as reviews
+    from incubator.sheets.tables import SheetImport
     from incubator.workitems import service as workitems
     from incubator.workitems.tables import WorkItem
     from tests.support.images import png
@@ -283,9 +283,12 @@ async def _seed(uploads_dir: Path) -> dict[str, int]:
     report = await ReportJob.insert(
         ReportJob(created_by=app_x.id, kind="ledger", cache_key="0" * 64, status="done")
     ).returning(ReportJob.id)
-    imported = await ActivityImport.insert(
-        ActivityImport(created_by=com_a.id, file_name="祥龙.xlsx", status="done")
-    ).returning(ActivityImport.id)
+    imported = await SheetImport.insert(
+        SheetImport(created_by=com_a.id, file_name="祥龙.xlsx", status="done")
+    ).returning(SheetImport.id)
+    regions_imported = await SheetImport.insert(
+        SheetImport(sheet="regions", created_by=staff.id, file_name="社区.xlsx", status="done")
+    ).returning(SheetImport.id)
     from incubator.applications.tables import RecruitmentRound
     from incubator.center.tables import Desk
 
@@ -308,6 +311,7 @@ async def _seed(uploads_dir: Path) -> dict[str, int]:
         "file_x": stored["id"],
         "report_job_x": report[0]["id"],
         "import_job_a": imported[0]["id"],
+        "import_regions": regions_imported[0]["id"],
         "user_x": app_x.id,
         "round": round_[0]["id"],
         "room": desk["room"],

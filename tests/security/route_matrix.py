@@ -91,7 +91,8 @@ def row(
 ORG = "/organizations/{organization_id:int}"
 REVIEW = {"item_id": "{review_item}"}
 WORK = {"item_id": "{work_item_x}"}
-IMPORT = {"job_id": "{import_job_a}"}
+IMPORT = {"import_id": "{import_job_a}"}
+REGIONS_IMPORT = {"import_id": "{import_regions}"}
 REPORT = {"job_id": "{report_job_x}"}
 
 # fmt: off
@@ -137,6 +138,13 @@ MATRIX: tuple[Row, ...] = (
     # -- communities -------------------------------------------------------------------------------
     row("GET",  "/communities",                                "login  ok     ok     ok     ok     ok     ok     denied denied"),
     row("GET",  "/communities/{community_id:int}",             "login  ok     ok     ok     ok     ok     hidden denied denied"),
+    row("GET",  "/communities/import",                         "login  ok     ok     denied denied denied denied denied denied"),
+    row("POST", "/communities/import",                         "login  ok     ok     denied denied denied denied denied denied"),
+    row("GET",  "/communities/import/template.xlsx",           "login  ok     ok     denied denied denied denied denied denied"),
+    row("GET",  "/communities/import/{import_id:int}",         "login  ok     ok     denied denied denied denied denied denied",
+        **REGIONS_IMPORT),
+    row("GET",  "/communities/import/{import_id:int}/status",  "login  ok     ok     denied denied denied denied denied denied",
+        **REGIONS_IMPORT),
     # -- organizations and the pipeline ------------------------------------------------------------
     row("GET",  "/organizations",                              "login  ok     ok     ok     ok     ok     ok     ok     ok"),
     row("GET",  "/organizations/export.xlsx",                  "login  ok     ok     ok     ok     ok     ok     ok     ok"),
@@ -221,9 +229,9 @@ MATRIX: tuple[Row, ...] = (
     row("GET",  "/activities/import",                          "login  ok     ok     denied denied ok     ok     denied denied"),
     row("POST", "/activities/import",                          "login  ok     ok     denied denied ok     ok     denied denied"),
     row("GET",  "/activities/import/template.xlsx",            "login  ok     ok     denied denied ok     ok     denied denied"),
-    row("GET",  "/activities/import/{job_id:int}",             "login  ok     ok     denied denied ok     hidden denied denied",
+    row("GET",  "/activities/import/{import_id:int}",             "login  ok     ok     denied denied ok     hidden denied denied",
         **IMPORT),
-    row("GET",  "/activities/import/{job_id:int}/status",      "login  ok     ok     denied denied ok     hidden denied denied",
+    row("GET",  "/activities/import/{import_id:int}/status",      "login  ok     ok     denied denied ok     hidden denied denied",
         **IMPORT),
     # -- evaluations: Y's, in B (X, a community organization, is not graded), assigned to asr ---------
     row("GET",  "/evaluations",                                "login  ok     ok     ok     ok     ok     ok     denied denied"),
@@ -332,6 +340,7 @@ FORMS: dict[str, dict] = {
     "/activities/{activity_id:int}/highlight": {"on": "1", "version": "1"},
     "/activities/{activity_id:int}/files": {"kind": "photo"},
     "/activities/import": {},
+    "/communities/import": {},
     "/evaluations/{evaluation_id:int}/downgrade": {
         "downgraded_on": "2017-06-01",
         "downgraded_to": "1A",
@@ -385,6 +394,7 @@ FORMS: dict[str, dict] = {
 FILES = {
     "/files": ("file", "png"),
     "/activities/import": ("file", "png"),
+    "/communities/import": ("file", "png"),
     "/activities/{activity_id:int}/files": ("file", "png"),
     "/evaluations/{evaluation_id:int}/scans": ("file", "pdf"),
     ORG + "/application/files": ("file", "pdf"),

@@ -8,7 +8,8 @@ import zipfile
 
 from openpyxl import Workbook
 
-from incubator.activities import importer, rules
+from incubator.activities import rules
+from incubator.sheets import reader
 from tests.conftest import sql
 from tests.support.web import csrf_token, login, run_jobs
 
@@ -84,7 +85,7 @@ def test_a_workbook_of_too_many_zip_entries_is_refused(client, settings):
     data = workbook()
     out = io.BytesIO(data)
     with zipfile.ZipFile(out, "a") as archive:
-        for n in range(importer.MAX_ENTRIES):
+        for n in range(reader.MAX_ENTRIES):
             archive.writestr(f"customXml/item{n}.xml", "<a/>")
     refused(client, settings, out.getvalue(), "文件解压后过大")
 
@@ -102,7 +103,7 @@ def test_a_sheet_of_too_many_columns_is_refused(client, settings):
     book = Workbook()
     sheet = book.active
     sheet.append([c.header for c in rules.IMPORT_COLUMNS])
-    sheet.append(["活动0"] + ["x"] * (importer.MAX_COLUMNS + 5))
+    sheet.append(["活动0"] + ["x"] * (reader.MAX_COLUMNS + 5))
     buffer = io.BytesIO()
     book.save(buffer)
     refused(client, settings, buffer.getvalue(), "表格过大")
@@ -116,6 +117,6 @@ def test_a_damaged_sheet_is_refused_with_a_message_not_the_parsers_error(client,
 
 
 def test_the_checking_process_has_a_time_and_memory_limit():
-    """read_sheet runs in the checking process's main thread, where the limits apply."""
-    assert 0 < importer.READ_SECONDS <= 300
-    assert importer.WORKER_MEMORY_BYTES <= 2 * 1024**3
+    """read_book runs in the checking process's main thread, where the limits apply."""
+    assert 0 < reader.READ_SECONDS <= 300
+    assert reader.WORKER_MEMORY_BYTES <= 2 * 1024**3

@@ -22,7 +22,7 @@ NOT_DOMAIN = {"core", "settings", "piccolo_conf", "piccolo_app"}
 SHARED_ENTITIES = {"accounts", "organizations", "regions"}
 # Core modules that reach the shared entities through core.tables (StoredFile's foreign keys).
 THROUGH_CORE_TABLES = {"audit", "audit_views", "file_views", "files", "jobs", "sequences", "tables"}
-ENGINES = ("workitems", "scoring")
+ENGINES = ("workitems", "scoring", "sheets")
 
 
 def imported_by(module: str) -> tuple[set[str], bool]:
@@ -62,8 +62,15 @@ def test_an_engine_imports_no_module_that_uses_it(module):
     assert packages - NOT_DOMAIN - {engine} <= SHARED_ENTITIES, sorted(packages)
 
 
-@pytest.mark.parametrize("module", ["incubator.reporting.worker", "incubator.reporting.templates"])
-def test_the_render_workers_load_no_web_stack_and_no_domain(module):
+@pytest.mark.parametrize(
+    ("module", "own"),
+    [
+        ("incubator.reporting.worker", "reporting"),
+        ("incubator.reporting.templates", "reporting"),
+        ("incubator.sheets.reader", "sheets"),  # the import's checking process
+    ],
+)
+def test_the_worker_processes_load_no_web_stack_and_no_domain(module, own):
     packages, litestar = imported_by(module)
     assert not litestar
-    assert packages - NOT_DOMAIN <= {"reporting"}, sorted(packages)
+    assert packages - NOT_DOMAIN <= {own}, sorted(packages)
