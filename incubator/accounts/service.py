@@ -21,6 +21,7 @@ from incubator.accounts.tables import (
 from incubator.core import audit
 from incubator.core.auth import CurrentUser, TokenExpired, UserLookup
 from incubator.core.db import read_transaction, write_transaction
+from incubator.core.errors import ServiceError
 from incubator.core.i18n import N_, _, text
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, Sort, paginate
@@ -40,13 +41,8 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class AccountError(ValueError):
+class AccountError(ServiceError):
     """Refused with a message for the user, optionally tied to a form field."""
-
-    def __init__(self, message: str, field: str | None = None, errors: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or ({field: message} if field else {})
 
 
 # --- sign-in ---------------------------------------------------------------------------------
@@ -89,7 +85,8 @@ async def _refuse_if_throttled(
         >= policy.max_failures_per_address
     ):
         minutes = int(policy.window.total_seconds() // 60)
-        raise AccountError(text(message).format(minutes=minutes), field=field)
+        refusal = text(message).format(minutes=minutes)
+        raise AccountError(refusal, {field: refusal} if field else None)
 
 
 async def authenticate(
@@ -270,9 +267,11 @@ async def create_token(user: CurrentUser, name: str, days: int, max_days: int) -
     the operator's INCUBATOR_TOKEN_DAYS)."""
     name = name.strip()
     if not name or len(name) > 100:
-        raise AccountError(_("请填写令牌名称（最多 100 个字符）"), field="name")
+        refusal = _("请填写令牌名称（最多 100 个字符）")
+        raise AccountError(refusal, {"name": refusal})
     if not 1 <= days <= max_days:
-        raise AccountError(_("有效期须在 1 到 {n} 天之间").format(n=max_days), field="days")
+        refusal = _("有效期须在 1 到 {n} 天之间").format(n=max_days)
+        raise AccountError(refusal, {"days": refusal})
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     expires_at = _now() + dt.timedelta(days=days)
     async with write_transaction():
@@ -421,7 +420,7 @@ async def create_user(
     if await username_taken(data["username"]):
         errors["username"] = _("该用户名已被使用")
     if errors:
-        raise AccountError(_("请修正表单中的错误"), errors=errors)
+        raise AccountError(_("请修正表单中的错误"), errors)
     password_hash = password_hash or await hash_password(data["password"])
     row = {
         "username": data["username"],
@@ -448,7 +447,7 @@ async def update_user(actor: CurrentUser, user_id: int, version: int, data: dict
     if user_id == actor.id and (data["role"] != actor.role or not data["is_active"]):
         errors["role"] = _("不能修改自己的角色或停用自己的账号")
     if errors:
-        raise AccountError(_("请修正表单中的错误"), errors=errors)
+        raise AccountError(_("请修正表单中的错误"), errors)
     values = {
         "display_name": data.get("display_name") or "",
         "role": data["role"],
@@ -501,9 +500,9 @@ async def set_password(
             LoginAttempt(username=row["username"], client_ip=client_ip, succeeded=ok)
         )
         if not ok:
-            raise AccountError(_("当前密码不正确"), field="current_password")
+            raise AccountError(_("当前密码不正确"), {"current_password": _("当前密码不正确")})
     if err := rules.password_error(password, row["username"]):
-        raise AccountError(err, field="password")
+        raise AccountError(err, {"password": err})
     password_hash = await hash_password(password)
     async with write_transaction():
         await User.update(

@@ -20,6 +20,7 @@ from incubator.activities.tables import Activity, ActivityFile
 from incubator.core import audit, files, sequences
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
+from incubator.core.errors import ServiceError
 from incubator.core.i18n import LOCAL_TZ, N_, _, local_today, text
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, Sort
@@ -94,11 +95,8 @@ EDITABLE_FIELDS = (
 )
 
 
-class ActivityError(ValueError):
-    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
+class ActivityError(ServiceError):
+    """A refusal of this module's service (core.errors)."""
 
 
 def activity_scope(user: CurrentUser) -> Any:

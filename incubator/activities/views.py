@@ -12,6 +12,7 @@ from litestar.response import Redirect, Template
 from incubator.activities import exports, forms, importer, rules, service
 from incubator.activities.service import ActivityError
 from incubator.core import forms as formlib
+from incubator.core.actions import act, submit
 from incubator.core.flash import flash
 from incubator.core.http import (
     download_headers,
@@ -25,7 +26,6 @@ from incubator.core.http import (
     user_of,
 )
 from incubator.core.i18n import N_, _, local_today, text
-from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.pagination import page_request, sort_request
 from incubator.core.roles import ADMIN, ALL_ROLES, APPLICANT, COMMUNITY, STAFF, allow
@@ -152,17 +152,16 @@ class ActivityController(Controller):
     async def create(self, request: Request) -> Template | Redirect:
         form = formlib.bind(forms.ACTIVITY, await form_data(request))
         groups = await _served_groups(request, form)
-        if form.ok:
-            try:
-                activity_id = await service.create_activity(
-                    user_of(request), form.cleaned | {"served_groups": ",".join(groups)}
-                )
-            except ActivityError as exc:
-                form.errors.update(exc.errors or {"title": exc.message})
-            else:
-                flash(request, _("记录已保存为草稿，可继续上传照片和签到表，然后提交核实。"))
-                return see_other(f"/activities/{activity_id}")
-        return await self._form_page(request, form, None, set(groups), status=400)
+        return await submit(
+            request,
+            form,
+            lambda cleaned: service.create_activity(
+                user_of(request), cleaned | {"served_groups": ",".join(groups)}
+            ),
+            then=lambda activity_id: f"/activities/{activity_id}",
+            done=_("记录已保存为草稿，可继续上传照片和签到表，然后提交核实。"),
+            again=lambda form: self._form_page(request, form, None, set(groups)),
+        )
 
     @get("/{activity_id:int}")
     async def show(self, request: Request, activity_id: FromPath[int]) -> Template:
@@ -215,63 +214,53 @@ class ActivityController(Controller):
         activity = found(await service.get_activity(user, activity_id))
         form = formlib.bind(forms.ACTIVITY, await form_data(request))
         groups = await _served_groups(request, form)
-        if form.ok:
-            try:
-                await service.update_activity(
-                    user,
-                    activity_id,
-                    form.cleaned["version"] or 0,
-                    form.cleaned | {"served_groups": ",".join(groups)},
-                )
-            except ActivityError as exc:
-                form.errors.update(exc.errors or {"title": exc.message})
-            except StaleVersionError as exc:
-                form.errors["title"] = text(exc.message)
-            else:
-                flash(request, _("记录已保存。"))
-                return see_other(f"/activities/{activity_id}")
-        return await self._form_page(request, form, activity, set(groups), status=400)
+        return await submit(
+            request,
+            form,
+            lambda cleaned: service.update_activity(
+                user,
+                activity_id,
+                cleaned["version"] or 0,
+                cleaned | {"served_groups": ",".join(groups)},
+            ),
+            then=f"/activities/{activity_id}",
+            done=_("记录已保存。"),
+            again=lambda form: self._form_page(request, form, activity, set(groups)),
+        )
 
     @post("/{activity_id:int}/move", opt=allow(*RECORDERS))
     async def move(self, request: Request, activity_id: FromPath[int]) -> Redirect:
         data = await form_data(request)
         reason = data.get("reason") if isinstance(data.get("reason"), str) else ""
-        try:
-            status = await service.move(
+        return await act(
+            request,
+            service.move(
                 user_of(request),
                 activity_id,
                 int_or_none(data.get("version")) or 0,
                 str(data.get("code") or ""),
                 reason,
-            )
-        except ActivityError as exc:
-            flash(request, exc.message, "error")
-        except StaleVersionError as exc:
-            flash(request, text(exc.message), "error")
-        else:
-            flash(
-                request,
-                _("记录状态：{status}。").format(status=text(rules.label(rules.STATUSES, status))),
-            )
-        return see_other(f"/activities/{activity_id}")
+            ),
+            then=f"/activities/{activity_id}",
+            done=lambda status: _("记录状态：{status}。").format(
+                status=text(rules.label(rules.STATUSES, status))
+            ),
+        )
 
     @post("/{activity_id:int}/highlight", opt=allow(ADMIN, STAFF))
     async def highlight(self, request: Request, activity_id: FromPath[int]) -> Redirect:
         data = await form_data(request)
-        try:
-            await service.set_highlight(
+        return await act(
+            request,
+            service.set_highlight(
                 user_of(request),
                 activity_id,
                 int_or_none(data.get("version")) or 0,
                 data.get("on") == "1",
-            )
-        except ActivityError as exc:
-            flash(request, exc.message, "error")
-        except StaleVersionError as exc:
-            flash(request, text(exc.message), "error")
-        else:
-            flash(request, _("亮点标记已更新。"))
-        return see_other(f"/activities/{activity_id}")
+            ),
+            then=f"/activities/{activity_id}",
+            done=_("亮点标记已更新。"),
+        )
 
     @post("/{activity_id:int}/files", opt=takes_files(allow(*RECORDERS)))
     async def upload(self, request: Request, activity_id: FromPath[int]) -> Redirect:

@@ -11,17 +11,15 @@ from incubator.applications.tables import Application, RecruitmentRound
 from incubator.core import audit
 from incubator.core.auth import CurrentUser
 from incubator.core.db import write_transaction
+from incubator.core.errors import ServiceError
 from incubator.core.i18n import _
 from incubator.core.locking import update_versioned
 
 FIELDS = ("name", "opens_on", "closes_on", "quota", "target_fields", "notes")
 
 
-class RoundError(ValueError):
-    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
+class RoundError(ServiceError):
+    """A refusal of this module's service (core.errors)."""
 
 
 async def list_rounds() -> list[dict]:

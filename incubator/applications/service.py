@@ -12,6 +12,7 @@ from incubator.applications.tables import Application, ApplicationFile
 from incubator.core import audit, files
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
+from incubator.core.errors import ServiceError
 from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import update_versioned
 from incubator.core.passwords import hash_password
@@ -37,11 +38,8 @@ FORM_FIELDS = (
 )
 
 
-class ApplicationError(ValueError):
-    def __init__(self, message: str, errors: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or []
+class ApplicationError(ServiceError):
+    """A refusal of this module's service (core.errors)."""
 
 
 class RegistrationThrottled(ApplicationError):
@@ -175,7 +173,7 @@ async def submit(user: CurrentUser, organization_id: int, version: int) -> str:
     application, organization = state["application"], state["organization"]
     _editable(application)
     if not state["readiness"].ready:
-        raise ApplicationError(_("申请还不完整"), state["readiness"].messages())
+        raise ApplicationError(_("申请还不完整"), details=state["readiness"].messages())
     async with write_transaction():
         try:
             joined = await rounds.round_for_submission(
@@ -255,7 +253,7 @@ async def register_applicant(data: dict[str, Any], client_ip: str, max_per_addre
     if err := phone_error(data["phone"]):
         errors["phone"] = err
     if errors:
-        raise ApplicationError(_("请修正表单中的错误"), [f"{k}:{v}" for k, v in errors.items()])
+        raise ApplicationError(_("请修正表单中的错误"), errors)
     try:
         await accounts.claim_registration(client_ip, max_per_address)
     except accounts.AccountError as exc:
@@ -295,4 +293,4 @@ async def register_applicant(data: dict[str, Any], client_ip: str, max_per_addre
     except (accounts.AccountError, organizations.OrganizationError) as exc:
         if "username" in exc.errors:  # taken between the check and the insert
             raise ApplicationError(text(NOT_ACCEPTED)) from exc
-        raise ApplicationError(exc.message, [f"{k}:{v}" for k, v in exc.errors.items()]) from exc
+        raise ApplicationError(exc.message, exc.errors) from exc

@@ -130,11 +130,7 @@ class ApplicationController(Controller):
         except NotYours:
             raise NotFoundException() from None
         except ApplicationError as exc:
-            flash(
-                request,
-                exc.message + (("：" + "；".join(exc.errors)) if exc.errors else ""),
-                "error",
-            )
+            flash(request, exc.summary(), "error")
             return see_other(f"/organizations/{organization_id}/application/preview")
         except (StaleVersionError, ValueError):
             flash(request, _("表单已过期，请刷新页面后重试"), "error")
@@ -186,9 +182,7 @@ class RegisterController(Controller):
             except RegistrationThrottled as exc:
                 refusal, status = exc.message, 429
             except ApplicationError as exc:
-                for item in exc.errors:
-                    field, _sep, message = item.partition(":")
-                    form.add_error(field, message)
+                form.errors.update(exc.errors)
                 if not exc.errors:
                     refusal = exc.message
             else:

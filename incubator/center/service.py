@@ -17,17 +17,15 @@ from incubator.core import audit, sequences
 from incubator.core.auth import CurrentUser
 from incubator.core.dates import add_months
 from incubator.core.db import read_transaction, write_transaction
+from incubator.core.errors import ServiceError
 from incubator.core.i18n import N_, _, local_today
 from incubator.core.locking import update_versioned
 from incubator.core.scoping import scope_filter, where_all
 from incubator.organizations.service import get_organization, record_event
 
 
-class CenterError(ValueError):
-    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
+class CenterError(ServiceError):
+    """A refusal of this module's service (core.errors)."""
 
 
 audit.label_tables(

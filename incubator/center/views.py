@@ -7,12 +7,10 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from incubator.center import forms, rules, service
-from incubator.center.service import CenterError
 from incubator.core import forms as formlib
-from incubator.core.flash import flash
-from incubator.core.http import form_data, form_list, found, see_other, user_of
+from incubator.core.actions import act, submit
+from incubator.core.http import form_data, form_list, found, user_of
 from incubator.core.i18n import N_, _, local_today, text
-from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
 from incubator.core.roles import ADMIN, ALL_ROLES, ASSESSOR, STAFF, allow
 from incubator.core.scoping import row_id
@@ -60,39 +58,35 @@ class SpaceController(Controller):
     @post("/rooms")
     async def create_room(self, request: Request) -> Template | Redirect:
         form = formlib.bind(forms.ROOM, await form_data(request))
-        if form.ok:
-            try:
-                await service.create_room(user_of(request), form.cleaned)
-            except CenterError as exc:
-                form.errors.update(exc.errors or {"name": exc.message})
-            else:
-                flash(request, _("房间已添加。"))
-                return see_other("/center/space")
-        return await self._page(request, form, status=400)
+        return await submit(
+            request,
+            form,
+            lambda cleaned: service.create_room(user_of(request), cleaned),
+            then="/center/space",
+            done=_("房间已添加。"),
+            again=lambda form: self._page(request, form),
+            field="name",
+        )
 
     @post("/rooms/{room_id:int}/desks")
     async def add_desk(self, request: Request, room_id: FromPath[int]) -> Redirect:
         data = await form_data(request)
         code = data.get("code") if isinstance(data.get("code"), str) else ""
-        try:
-            await service.add_desk(user_of(request), room_id, code)
-        except CenterError as exc:
-            flash(request, exc.message, "error")
-        else:
-            flash(request, _("工位已添加。"))
-        return see_other(f"/center/space#room-{room_id}")
+        return await act(
+            request,
+            service.add_desk(user_of(request), room_id, code),
+            then=f"/center/space#room-{room_id}",
+            done=_("工位已添加。"),
+        )
 
     @post("/desks/{desk_id:int}/archive")
     async def archive_desk(self, request: Request, desk_id: FromPath[int]) -> Redirect:
-        try:
-            await service.archive_desk(user_of(request), desk_id)
-        except CenterError as exc:
-            flash(request, exc.message, "error")
-        except StaleVersionError as exc:
-            flash(request, text(exc.message), "error")
-        else:
-            flash(request, _("工位已停用。"))
-        return see_other("/center/space")
+        return await act(
+            request,
+            service.archive_desk(user_of(request), desk_id),
+            then="/center/space",
+            done=_("工位已停用。"),
+        )
 
 
 class AgreementController(Controller):
@@ -159,39 +153,29 @@ class AgreementController(Controller):
         form = formlib.bind(forms.AGREEMENT, await form_data(request))
         services = await form_list(request, "services")
         desks = [d for v in await form_list(request, "desks") if (d := row_id(v)) is not None]
-        if form.ok:
-            try:
-                await service.save_agreement(
-                    user_of(request),
-                    organization_id,
-                    form.cleaned["version"] or 0,
-                    form.cleaned,
-                    services,
-                    desks,
-                )
-            except CenterError as exc:
-                form.errors.update(exc.errors or {"period_start": exc.message})
-            except StaleVersionError as exc:
-                form.errors["period_start"] = text(exc.message)
-            else:
-                flash(request, _("入驻协议已保存。"))
-                return see_other(f"/organizations/{organization_id}#agreement")
         chosen = {"services": set(services), "desks": set(desks)}
-        return await self._page(request, organization_id, form, chosen, status=400)
+        return await submit(
+            request,
+            form,
+            lambda cleaned: service.save_agreement(
+                user_of(request), organization_id, cleaned["version"] or 0, cleaned, services, desks
+            ),
+            then=f"/organizations/{organization_id}#agreement",
+            done=_("入驻协议已保存。"),
+            again=lambda form: self._page(request, organization_id, form, chosen),
+            field="period_start",
+        )
 
     @post("/support")
     async def add_support(self, request: Request, organization_id: FromPath[int]) -> Redirect:
         form = formlib.bind(forms.SUPPORT, await form_data(request))
-        if form.ok:
-            try:
-                await service.add_support(user_of(request), organization_id, form.cleaned)
-            except CenterError as exc:
-                flash(request, exc.message, "error")
-            else:
-                flash(request, _("孵化支持记录已添加。"))
-        else:
-            flash(request, "；".join(form.errors.values()), "error")
-        return see_other(f"/organizations/{organization_id}#support")
+        return await submit(
+            request,
+            form,
+            lambda cleaned: service.add_support(user_of(request), organization_id, cleaned),
+            then=f"/organizations/{organization_id}#support",
+            done=_("孵化支持记录已添加。"),
+        )
 
 
 ROUTES = [SpaceController, AgreementController]

@@ -7,15 +7,15 @@ from typing import Any
 
 from piccolo.table import Table
 
-from incubator.core.i18n import N_
+from incubator.core.errors import ServiceError
+from incubator.core.i18n import N_, text
 
 STALE_MESSAGE = N_("该记录已被他人修改，请刷新页面查看最新内容后再保存。")
 
 
-class StaleVersionError(Exception):
+class StaleVersionError(ServiceError):
     def __init__(self, message: str = STALE_MESSAGE) -> None:
-        super().__init__(message)
-        self.message = message
+        super().__init__(text(message))
 
 
 async def update_versioned(

@@ -13,6 +13,7 @@ from incubator.core import audit, files
 from incubator.core.auth import CurrentUser
 from incubator.core.dates import add_months
 from incubator.core.db import lock_rows, read_transaction, write_transaction
+from incubator.core.errors import ServiceError
 from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import update_versioned
 from incubator.core.roles import ADMIN, APPLICANT, ASSESSOR, COMMUNITY, STAFF
@@ -36,11 +37,8 @@ audit.label_tables({"evaluation": N_("评估等级"), "compliance_record": N_("�
 audit.label_actions({"downgrade": N_("降级")})
 
 
-class EvaluationError(ValueError):
-    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
+class EvaluationError(ServiceError):
+    """A refusal of this module's service (core.errors)."""
 
 
 EVALUATION_COLUMNS = (

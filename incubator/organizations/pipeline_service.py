@@ -22,6 +22,7 @@ from incubator.core import audit, files
 from incubator.core.auth import CurrentUser
 from incubator.core.dates import add_months
 from incubator.core.db import read_transaction, write_transaction
+from incubator.core.errors import ServiceError
 from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import update_versioned
 from incubator.core.scoping import NotVisible, where_all
@@ -51,10 +52,8 @@ BLOCKING_KINDS = ("milestone", "report", "rectification")
 RECTIFICATION_DAYS = 30
 
 
-class PipelineError(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class PipelineError(ServiceError):
+    """A refusal of this module's service (core.errors)."""
 
 
 async def gather_facts(

@@ -7,6 +7,7 @@ from typing import Any
 from incubator.core import audit
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
+from incubator.core.errors import ServiceError
 from incubator.core.i18n import _
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, Sort, paginate
@@ -19,11 +20,8 @@ from incubator.organizations.timeline import OrganizationEvent
 from incubator.regions.tables import Community
 
 
-class OrganizationError(ValueError):
-    def __init__(self, message: str, errors: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
+class OrganizationError(ServiceError):
+    """A refusal of this module's service (core.errors)."""
 
 
 PROFILE_FIELDS = (

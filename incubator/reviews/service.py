@@ -13,6 +13,7 @@ from typing import Any
 from incubator.accounts.tables import User
 from incubator.core.auth import CurrentUser
 from incubator.core.db import lock_rows, read_transaction, write_transaction
+from incubator.core.errors import ServiceError
 from incubator.core.i18n import _, text
 from incubator.core.roles import ADMIN, ASSESSOR, STAFF
 from incubator.core.scoping import NotVisible, where_all
@@ -37,11 +38,8 @@ RUBRIC_OF_KIND = {kind: rubric for kind, rubric in STAGE_REVIEWS.values()}
 REVIEW_KINDS = tuple(RUBRIC_OF_KIND)
 
 
-class ReviewError(ValueError):
-    def __init__(self, message: str, errors: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or []
+class ReviewError(ServiceError):
+    """A refusal of this module's service (core.errors)."""
 
 
 async def assessors() -> list[dict]:
@@ -322,7 +320,7 @@ async def save(
                 user, sheet_id, sheet_version, points, comments, comment, submit
             )
         except scoring.ScoringError as exc:
-            raise ReviewError(exc.message, exc.errors) from exc
+            raise ReviewError(exc.message, details=exc.details) from exc
         if submit:
             # No score in the note: the timeline is not where totals are shown.
             await workitems.move(user, item_id, item["version"], "submitted")

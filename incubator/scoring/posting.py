@@ -40,7 +40,7 @@ async def save_posted_sheet(
                 version, points, comments, str(data.get("comment") or "")[:2000], submit
             )
         except refused as exc:
-            errors = exc.errors or [exc.message]  # type: ignore[attr-defined]
+            errors = exc.details or [exc.message]  # type: ignore[attr-defined]
         except StaleVersionError as exc:
             flash(request, text(exc.message), "error")
             return see_other(back)

@@ -11,6 +11,7 @@ import asyncpg
 from incubator.core import audit
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
+from incubator.core.errors import ServiceError
 from incubator.core.i18n import N_, _, text
 from incubator.core.locking import update_versioned
 from incubator.core.roles import ADMIN, STAFF
@@ -19,11 +20,8 @@ from incubator.scoring.rules import BandSpec, IndicatorSpec
 from incubator.scoring.tables import Indicator, Rubric, Score, ScoreBand, ScoreSheet
 
 
-class ScoringError(ValueError):
-    def __init__(self, message: str, errors: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or []
+class ScoringError(ServiceError):
+    """A refusal of this module's service (core.errors)."""
 
 
 # --- rubrics -------------------------------------------------------------------------------
@@ -49,7 +47,7 @@ async def save_version(
     if not name.strip():
         errors.insert(0, _("请填写评分表名称"))
     if errors:
-        raise ScoringError(_("评分表有错误，未保存"), errors)
+        raise ScoringError(_("评分表有错误，未保存"), details=errors)
     try:
         return await _insert_version(actor, code, name, description, indicators, bands, based_on)
     except (sqlite3.IntegrityError, asyncpg.exceptions.UniqueViolationError) as exc:
@@ -178,7 +176,7 @@ async def ensure_rubric(code: str, name: str, indicators_text: str, bands_text: 
     indicators, errors = rules.parse_indicators(indicators_text)
     bands, band_errors = rules.parse_bands(bands_text)
     if errors or band_errors:
-        raise ScoringError(f"seed rubric {code} is malformed", errors + band_errors)
+        raise ScoringError(f"seed rubric {code} is malformed", details=errors + band_errors)
     await save_version(None, code, name, "", indicators, bands)
 
 
@@ -300,7 +298,7 @@ async def save_sheet(
         missing = rules.missing_scores(rubric["specs"], points)
         errors += [_("“{name}”尚未打分").format(name=m.name) for m in missing]
     if errors:
-        raise ScoringError(_("评分未保存，请修正"), errors)
+        raise ScoringError(_("评分未保存，请修正"), details=errors)
     total = rules.sheet_total(rubric["specs"], points)
     indicator_ids = {r["code"]: r["id"] for r in rubric["indicators"] if r["code"] in leaves}
     async with write_transaction():

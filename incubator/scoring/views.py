@@ -73,7 +73,7 @@ class RubricController(Controller):
                         based_on=rubric_id,
                     )
                 except ScoringError as exc:
-                    errors = exc.errors or [exc.message]
+                    errors = exc.details or [exc.message]
                 else:
                     flash(request, _("已保存为新版本；已有的评分仍按原版本计算。"))
                     return see_other(f"/rubrics/{new_id}")

@@ -9,6 +9,7 @@ from incubator.accounts.tables import User
 from incubator.core import audit
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
+from incubator.core.errors import ServiceError
 from incubator.core.i18n import _
 from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, paginate
@@ -19,10 +20,8 @@ from incubator.workitems import rules
 from incubator.workitems.tables import WorkItem, WorkItemEvent
 
 
-class WorkItemError(ValueError):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+class WorkItemError(ServiceError):
+    """A refusal of this module's service (core.errors)."""
 
 
 ITEM_COLUMNS = (

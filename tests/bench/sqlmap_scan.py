@@ -133,6 +133,8 @@ def scan(base: str, target: str, cookie: str, backend: str, args, work: Path) ->
         for line in output.splitlines()
         if "CRITICAL" in line or "WARNING" in line and "not injectable" not in line
     ][-5:]
+    # The status codes sqlmap saw besides 200 (a 5xx among them is a finding of its own).
+    result.lines += re.findall(r"^\d{3} \([^)]*\) - \d+ times?$", output, re.M)
     if NOT_INJECTABLE.search(output):
         result.lines.append("all tested parameters do not appear to be injectable")
     if traffic.exists():
