@@ -23,7 +23,7 @@ from incubator.core.db import read_transaction, write_transaction
 from incubator.core.errors import ServiceError
 from incubator.core.i18n import LOCAL_TZ, N_, _, local_today, text
 from incubator.core.locking import update_versioned
-from incubator.core.pagination import Page, PageRequest, Sort
+from incubator.core.pagination import ListSpec, Page, PageRequest, Sort
 from incubator.core.roles import APPLICANT, COMMUNITY
 from incubator.core.scoping import NotVisible, row_id, scope_filter, where_all
 from incubator.organizations.service import organization_scope
@@ -45,6 +45,8 @@ FILTERS = (
     "highlight",
 )
 SORTS = ("held_on", "ledger_no", "participants", "beneficiaries")
+# The ledger's list, as the page, its exports and the API read it.
+LEDGER = ListSpec(FILTERS, SORTS, "-held_on")
 SORT_COLUMNS = {
     "held_on": Activity.held_on,
     "ledger_no": Activity.ledger_no,

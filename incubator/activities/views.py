@@ -27,7 +27,6 @@ from incubator.core.http import (
 )
 from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.nav import NavItem
-from incubator.core.pagination import page_request, sort_request
 from incubator.core.roles import ADMIN, ALL_ROLES, APPLICANT, COMMUNITY, STAFF, allow
 from incubator.core.scoping import row_id
 from incubator.core.web import takes_files
@@ -46,26 +45,12 @@ VIEWS = (
 )
 
 
-def ledger_filters(request: Request) -> dict[str, str]:
-    return {k: request.query_params.get(k, "").strip() for k in service.FILTERS}
-
-
 async def ledger_download(request: Request, fmt: str) -> Response:
     """The filtered ledger as XLSX or CSV (the page's exports and /reports/ledger.xlsx)."""
-    sort = sort_request(request.query_params, service.SORTS, "-held_on")
-    rows = await service.export_rows(user_of(request), ledger_filters(request), sort)
-    name = f"{_('服务记录台账')}-{local_today():%Y%m%d}.{fmt}"
-    if fmt == "csv":
-        return Response(
-            content=exports.ledger_csv(rows),
-            media_type="text/csv; charset=utf-8",
-            headers=download_headers(name),
-        )
-    return Response(
-        content=exports.ledger_xlsx(rows),
-        media_type=exports.XLSX_MEDIA_TYPE,
-        headers=download_headers(name),
-    )
+    query = service.LEDGER.read(request.query_params)
+    rows = await service.export_rows(user_of(request), query.filters, query.sort)
+    content, media_type, name = exports.ledger_file(rows, fmt)
+    return Response(content=content, media_type=media_type, headers=download_headers(name))
 
 
 async def _choices(user: Any) -> dict[str, Any]:
@@ -87,11 +72,11 @@ class ActivityController(Controller):
     @get("/")
     async def index(self, request: Request) -> Template:
         user = user_of(request)
-        filters = ledger_filters(request)
+        query = service.LEDGER.read(request.query_params)
+        filters, sort = query.filters, query.sort
         view = request.query_params.get("view", "list")
         view = view if view in dict(VIEWS) else "list"
-        sort = sort_request(request.query_params, service.SORTS, "-held_on")
-        page, totals = await service.ledger(user, filters, page_request(request.query_params), sort)
+        page, totals = await service.ledger(user, filters, query.page, sort)
         return Template(
             "activities/index.html",
             context={
@@ -102,7 +87,7 @@ class ActivityController(Controller):
                 "view": view,
                 "views": VIEWS,
                 "groups": await service.summary(user, filters, view) if view != "list" else [],
-                "params": {**filters, "view": view, "sort": sort.param},
+                "params": {**query.params, "view": view},
                 "may_record": user.role in RECORDERS,
                 "may_import": user.role in (ADMIN, STAFF, COMMUNITY),
                 "current_year": local_today().year,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any, Self
 
 from litestar import Controller, Request, get
 from litestar.exceptions import NotFoundException
@@ -14,6 +15,7 @@ from litestar.params import FromQuery, PathParameter, QueryParameter
 from incubator.activities import service as activities
 from incubator.core.http import user_of
 from incubator.core.pagination import MAX_PAGE_SIZE, PageRequest, page_request, sort_request
+from incubator.core.pagination import Page as ListPage
 from incubator.core.personal import mask_phone
 from incubator.core.roles import ADMIN, ASSESSOR, COMMUNITY, STAFF, allow, allow_signed_in
 from incubator.core.scoping import MAX_ID
@@ -51,6 +53,27 @@ ERRORS_WITH_404 = {**ERRORS, 404: _error("no such record in the caller's scope")
 
 
 @dataclass
+class ApiPage:
+    """Every list of the API: one page of items, and where it stands in the whole. Each list
+    names its own subclass that declares the type of its items (the OpenAPI schema shows it)."""
+
+    items: list[Any]
+    total: int
+    page: int
+    page_size: int
+
+    @classmethod
+    def of(cls, page: ListPage, item: Callable[[Any], Any], **more: Any) -> Self:
+        return cls(
+            items=[item(r) for r in page.items],
+            total=page.total,
+            page=page.page,
+            page_size=page.page_size,
+            **more,
+        )
+
+
+@dataclass
 class Me:
     id: int
     username: str
@@ -71,11 +94,8 @@ class CommunityItem:
 
 
 @dataclass
-class CommunityList:
+class CommunityList(ApiPage):
     items: list[CommunityItem]
-    total: int
-    page: int
-    page_size: int
 
 
 @dataclass
@@ -95,6 +115,11 @@ class OrganizationItem:
 
 
 @dataclass
+class OrganizationList(ApiPage):
+    items: list[OrganizationItem]
+
+
+@dataclass
 class TimelineEvent:
     at: dt.datetime
     actor: str
@@ -102,14 +127,6 @@ class TimelineEvent:
     from_stage: str | None
     to_stage: str | None
     reason: str
-
-
-@dataclass
-class OrganizationList:
-    items: list[OrganizationItem]
-    total: int
-    page: int
-    page_size: int
 
 
 @dataclass
@@ -174,11 +191,8 @@ class ActivityTotals:
 
 
 @dataclass
-class ActivityList:
+class ActivityList(ApiPage):
     items: list[ActivityItem]
-    total: int
-    page: int
-    page_size: int
     totals: ActivityTotals
 
 
@@ -222,11 +236,8 @@ class EvaluationItem:
 
 
 @dataclass
-class EvaluationList:
+class EvaluationList(ApiPage):
     items: list[EvaluationItem]
-    total: int
-    page: int
-    page_size: int
 
 
 class ApiV1Controller(Controller):
@@ -254,21 +265,16 @@ class ApiV1Controller(Controller):
     ) -> CommunityList:
         paging: PageRequest = page_request({"page": page, "page_size": page_size})
         result = await regions.list_communities(user_of(request), paging)
-        return CommunityList(
-            items=[
-                CommunityItem(
-                    id=r["id"],
-                    name=r["name"],
-                    code=r["code"],
-                    street=r["street_name"],
-                    occupied_households=r["occupied_households"],
-                    grid_count=r["grid_count"],
-                )
-                for r in result.items
-            ],
-            total=result.total,
-            page=result.page,
-            page_size=result.page_size,
+        return CommunityList.of(
+            result,
+            lambda r: CommunityItem(
+                id=r["id"],
+                name=r["name"],
+                code=r["code"],
+                street=r["street_name"],
+                occupied_households=r["occupied_households"],
+                grid_count=r["grid_count"],
+            ),
         )
 
 
@@ -305,12 +311,7 @@ class OrganizationApiController(Controller):
             page_request({"page": page, "page_size": page_size}),
             sort_request({}, ["name"], "name"),
         )
-        return OrganizationList(
-            items=[OrganizationItem(**_organization_item(r)) for r in result.items],
-            total=result.total,
-            page=result.page,
-            page_size=result.page_size,
-        )
+        return OrganizationList.of(result, lambda r: OrganizationItem(**_organization_item(r)))
 
     @get("/{organization_id:int}", responses=ERRORS_WITH_404)
     async def show(self, request: Request, organization_id: PathId) -> OrganizationDetail:
@@ -376,19 +377,11 @@ class ActivityApiController(Controller):
             "date_from": date_from.isoformat() if date_from else "",
             "date_to": date_to.isoformat() if date_to else "",
         }
+        query = activities.LEDGER.read({**filters, "page": page, "page_size": page_size})
         result, totals = await activities.ledger(
-            user_of(request),
-            filters,
-            page_request({"page": page, "page_size": page_size}),
-            sort_request({}, activities.SORTS, "-held_on"),
+            user_of(request), query.filters, query.page, query.sort
         )
-        return ActivityList(
-            items=[_activity_item(r) for r in result.items],
-            total=result.total,
-            page=result.page,
-            page_size=result.page_size,
-            totals=ActivityTotals(**totals.as_api()),
-        )
+        return ActivityList.of(result, _activity_item, totals=ActivityTotals(**totals.as_api()))
 
 
 class EvaluationApiController(Controller):
@@ -417,28 +410,23 @@ class EvaluationApiController(Controller):
         rows = await evaluations.register(user_of(request), filters)
         paging = page_request({"page": page, "page_size": page_size})
         chosen = rows[paging.offset : paging.offset + paging.page_size]
-        return EvaluationList(
-            items=[
-                EvaluationItem(
-                    id=r["id"],
-                    organization_id=r["organization"],
-                    organization=r["organization_name"],
-                    community_id=r["community_id"],
-                    grade=r["grade"],
-                    total_score=None if r["total_score"] is None else str(r["total_score"]),
-                    evaluated_on=r["evaluated_on"],
-                    valid_until=r["valid_until"],
-                    status=r["status"],
-                    body=r["body"],
-                    certificate_no=r["certificate_no"],
-                    downgraded_on=r["downgraded_on"],
-                    downgraded_to=r["downgraded_to"],
-                )
-                for r in chosen
-            ],
-            total=len(rows),
-            page=paging.page,
-            page_size=paging.page_size,
+        return EvaluationList.of(
+            ListPage(chosen, len(rows), paging.page, paging.page_size),
+            lambda r: EvaluationItem(
+                id=r["id"],
+                organization_id=r["organization"],
+                organization=r["organization_name"],
+                community_id=r["community_id"],
+                grade=r["grade"],
+                total_score=None if r["total_score"] is None else str(r["total_score"]),
+                evaluated_on=r["evaluated_on"],
+                valid_until=r["valid_until"],
+                status=r["status"],
+                body=r["body"],
+                certificate_no=r["certificate_no"],
+                downgraded_on=r["downgraded_on"],
+                downgraded_to=r["downgraded_to"],
+            ),
         )
 
 

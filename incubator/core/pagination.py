@@ -104,3 +104,41 @@ def sort_request(params: Mapping[str, Any], allowed: Sequence[str], default: str
     if key not in allowed:
         raw, key = default, default.lstrip("-")
     return Sort(key=key, descending=raw.startswith("-"))
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """A list page's request as read from the query string: its filters (every declared name,
+    '' when absent), its order and its page."""
+
+    filters: dict[str, str]
+    sort: Sort
+    page: PageRequest
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The filters and the order, for pagination, sort and export links."""
+        return {**self.filters, "sort": self.sort.param}
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """What one list accepts, declared once beside its service: the filter names, the sortable
+    keys and the default order (`-key` for descending). Pages, exports and the API read their
+    query through it, so they filter and sort alike."""
+
+    filters: Sequence[str]
+    sorts: Sequence[str]
+    default_sort: str
+    page_size: int = DEFAULT_PAGE_SIZE
+
+    def read(self, params: Mapping[str, Any]) -> ListQuery:
+        return ListQuery(
+            filters={k: _text(params.get(k)) for k in self.filters},
+            sort=sort_request(params, self.sorts, self.default_sort),
+            page=page_request(params, self.page_size),
+        )
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
@@ -14,7 +15,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from incubator.core.i18n import LOCAL_TZ
+from incubator.core.i18n import LOCAL_TZ, _, text
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Text starting with these would be run as a formula by Excel or WPS ("CSV/formula injection").
@@ -54,8 +55,8 @@ def workbook_of(sheets: Sequence[SheetData]) -> bytes:
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A2"
         header_cells = []
-        for text in data.headers:
-            cell = WriteOnlyCell(sheet, value=text)
+        for header in data.headers:
+            cell = WriteOnlyCell(sheet, value=header)
             cell.font = Font(bold=True)
             cell.fill = PatternFill("solid", fgColor="F0F4F8")
             cell.alignment = Alignment(vertical="center")
@@ -76,3 +77,41 @@ def csv_bytes(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
     for row in rows:
         writer.writerow(["" if v is None else safe_cell_value(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+# --- column specs: one declaration per list gives its XLSX and CSV ---------------------------
+
+
+@dataclass(frozen=True)
+class ExportColumn:
+    """One exported column: `header` an N_() literal, `value` the cell from a row; `summed`
+    columns get their total in the last row."""
+
+    header: str
+    width: int
+    value: Callable[[Mapping[str, Any]], Any]
+    summed: bool = False
+
+
+def export_xlsx(
+    title: str, columns: Sequence[ExportColumn], rows: Sequence[Mapping[str, Any]]
+) -> bytes:
+    """The rows as a sheet of `columns`; with a totals row when any column is summed."""
+    cells = [[c.value(r) for c in columns] for r in rows]
+    body: list[list[Any]] = cells
+    if any(c.summed for c in columns):
+        totals: list[Any] = [""] * len(columns)
+        totals[0] = _("合计：{n} 条").format(n=len(rows))
+        for index, column in enumerate(columns):
+            if column.summed:
+                totals[index] = sum((row[index] or 0 for row in cells), Decimal(0))
+        body = [*cells, totals]
+    return workbook_bytes(
+        title, [text(c.header) for c in columns], body, widths=[c.width for c in columns]
+    )
+
+
+def export_csv(columns: Sequence[ExportColumn], rows: Sequence[Mapping[str, Any]]) -> bytes:
+    return csv_bytes(
+        [text(c.header) for c in columns], [[c.value(r) for c in columns] for r in rows]
+    )

@@ -15,8 +15,8 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from incubator.activities import exports as activity_exports
 from incubator.activities import service as activities
-from incubator.activities.views import ledger_download, ledger_filters
 from incubator.core.flash import flash
 from incubator.core.http import (
     download_headers,
@@ -141,7 +141,7 @@ class ReportController(Controller):
     async def ledger_pdf(self, request: Request) -> Response | Redirect:
         name = f"{_('服务记录台账')}-{local_today():%Y%m%d}.pdf"
         user, settings = user_of(request), settings_of(request)
-        filters = ledger.clean_filters(ledger_filters(request))
+        filters = ledger.clean_filters(activities.LEDGER.read(request.query_params).filters)
         sort = sort_request(request.query_params, activities.SORTS, "held_on")
         photos = request.query_params.get("photos") == "1"
         params = {**filters, "sort": sort.param, "photos": photos}
@@ -307,15 +307,19 @@ class ReportController(Controller):
     @get("/ledger.xlsx", opt={QUERY_KEY: (*activities.FILTERS, "sort")})
     async def ledger_xlsx(self, request: Request) -> Response | Redirect:
         """The same rows as the PDF, under the same limits: the caller's scope and the rows cap."""
-        filters = ledger.clean_filters(ledger_filters(request))
+        query = activities.LEDGER.read(request.query_params)
+        filters = ledger.clean_filters(query.filters)
+        user = user_of(request)
         try:
-            await ledger.outline(user_of(request), filters, settings_of(request).report_max_rows)
+            await ledger.outline(user, filters, settings_of(request).report_max_rows)
         except ledger.NotVisible:
             raise NotFoundException() from None
         except ledger.TooManyRows as exc:
             flash(request, str(exc), "error")
             return see_other("/activities" + query_string(filters))
-        return await ledger_download(request, "xlsx")
+        rows = await activities.export_rows(user, query.filters, query.sort)
+        content, media_type, name = activity_exports.ledger_file(rows, "xlsx")
+        return Response(content=content, media_type=media_type, headers=download_headers(name))
 
 
 class ReportJobController(Controller):
