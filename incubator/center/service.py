@@ -21,6 +21,8 @@ from incubator.core.errors import ServiceError
 from incubator.core.i18n import N_, _, local_today
 from incubator.core.locking import update_versioned
 from incubator.core.scoping import scope_filter, where_all
+from incubator.organizations import rules as organization_rules
+from incubator.organizations import transitions
 from incubator.organizations.service import get_organization, record_event
 
 
@@ -417,3 +419,30 @@ async def support_records(organization_id: int) -> list[dict]:
         .order_by(SupportRecord.held_on, ascending=False)
         .order_by(SupportRecord.id, ascending=False)
     )
+
+
+# --- what the center does when an organization moves (organizations.transitions) -------------
+
+
+@transitions.on("sign_agreement")
+async def _on_sign(moved: transitions.Moved) -> None:
+    await sign(moved.organization["id"], moved.attachment_id)
+
+
+@transitions.on("extend")
+async def _on_extend(moved: transitions.Moved) -> str | None:
+    new_end = await renew(moved.organization["id"])
+    if new_end is None:
+        return None
+    return _("{reason}（协议延长至 {end}）").format(reason=moved.reason.strip(), end=new_end)
+
+
+@transitions.on("graduate")
+async def _on_graduate(moved: transitions.Moved) -> None:
+    await end(moved.organization["id"], _("出壳"))
+
+
+@transitions.on("terminate", "withdraw")
+async def _on_exit(moved: transitions.Moved) -> None:
+    if moved.source in organization_rules.HOUSED_STAGES:
+        await end(moved.organization["id"], moved.reason)

@@ -27,7 +27,7 @@ from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import update_versioned
 from incubator.core.scoping import NotVisible, where_all
 from incubator.notifications import service as notifications
-from incubator.organizations import board_export, rules
+from incubator.organizations import board_export, rules, transitions
 from incubator.organizations.rules import Facts
 from incubator.organizations.service import get_organization, organization_scope, record_event
 from incubator.organizations.tables import Organization
@@ -190,20 +190,9 @@ async def _move(
         values["incubation_track"] = track
         values["service_package"] = ",".join(package)
     await update_versioned(Organization, organization_id, version, values)
-    if code == "sign_agreement":
-        await center.sign(organization_id, attachment_id)
-    if code == "extend" and (new_end := await center.renew(organization_id)):
-        reason = _("{reason}（协议延长至 {end}）").format(reason=reason.strip(), end=new_end)
-    if code == "midterm_rectify":
-        await _plan_rectification(actor, organization, reason)
-    if code == "graduate":
-        await center.end(organization_id, _("出壳"))
-        await _plan_follow_ups(actor, organization)
-    if code == "request_more":
-        await reopen_application(organization_id)
-    if code in ("terminate", "withdraw") and stage in ("entry", "incubation", "graduation"):
-        await center.end(organization_id, reason)
-        await _plan_handover(actor, organization)
+    reason = await transitions.run(
+        transitions.Moved(actor, organization, code, stage, target, reason, attachment_id)
+    )
     await record_event(actor, organization_id, code, stage, target, reason, attachment_id)
     await notifications.notify_organization(
         organization_id,
@@ -232,6 +221,27 @@ async def _move(
 
 
 HANDOVER_DAYS = 15
+
+
+@transitions.on("midterm_rectify")
+async def _on_rectify(moved: transitions.Moved) -> None:
+    await _plan_rectification(moved.actor, moved.organization, moved.reason)
+
+
+@transitions.on("graduate")
+async def _on_graduate(moved: transitions.Moved) -> None:
+    await _plan_follow_ups(moved.actor, moved.organization)
+
+
+@transitions.on("request_more")
+async def _on_request_more(moved: transitions.Moved) -> None:
+    await reopen_application(moved.organization["id"])
+
+
+@transitions.on("terminate", "withdraw")
+async def _on_exit(moved: transitions.Moved) -> None:
+    if moved.source in rules.HOUSED_STAGES:
+        await _plan_handover(moved.actor, moved.organization)
 
 
 async def _plan_handover(actor: CurrentUser, organization: dict) -> None:

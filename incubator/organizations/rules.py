@@ -226,6 +226,9 @@ class Transition:
 
 STAFF_ROLES = frozenset({ADMIN, STAFF})
 
+# Stages in which an organization is housed by the center (an agreement, desks, a handover).
+HOUSED_STAGES = ("entry", "incubation", "graduation")
+
 TRANSITIONS = (
     # Online (or staff-entered) application submitted with everything it needs.
     Transition(
