@@ -12,6 +12,7 @@ from incubator.accounts import forms, service
 from incubator.accounts.service import AccountError, LoginPolicy
 from incubator.core import files
 from incubator.core import forms as formlib
+from incubator.core.actions import act, submit
 from incubator.core.auth import CurrentUser
 from incubator.core.flash import flash
 from incubator.core.http import form_data, found, safe_next, see_other, settings_of, user_of
@@ -164,13 +165,12 @@ class ProfileController(Controller):
 
     @post("/tokens/{token_id:int}/revoke")
     async def revoke_token(self, request: Request, token_id: FromPath[int]) -> Redirect:
-        try:
-            await service.revoke_token(user_of(request), token_id)
-        except AccountError as exc:
-            flash(request, exc.message, "error")
-        else:
-            flash(request, _("令牌已撤销。"))
-        return see_other("/profile")
+        return await act(
+            request,
+            service.revoke_token(user_of(request), token_id),
+            then="/profile",
+            done=_("令牌已撤销。"),
+        )
 
 
 class UserAdminController(Controller):
@@ -213,15 +213,14 @@ class UserAdminController(Controller):
     @post("/new")
     async def create(self, request: Request) -> Template | Redirect:
         form = formlib.bind(forms.USER_CREATE, await form_data(request))
-        if form.ok:
-            try:
-                user_id = await service.create_user(user_of(request), form.cleaned)
-            except AccountError as exc:
-                form.errors.update(exc.errors)
-            else:
-                flash(request, _("用户已创建。"))
-                return see_other(f"/admin/users/{user_id}")
-        return await self._form_page("accounts/user_new.html", form, status=400)
+        return await submit(
+            request,
+            form,
+            lambda cleaned: service.create_user(user_of(request), cleaned),
+            then=lambda user_id: f"/admin/users/{user_id}",
+            done=_("用户已创建。"),
+            again=lambda form: self._form_page("accounts/user_new.html", form),
+        )
 
     async def _edit_page(
         self,
@@ -272,15 +271,14 @@ class UserAdminController(Controller):
     async def reset_password(self, request: Request, user_id: FromPath[int]) -> Template | Redirect:
         row = found(await service.get_user(user_id))
         form = formlib.bind(forms.PASSWORD_RESET, await form_data(request))
-        if form.ok:
-            try:
-                await service.set_password(user_of(request), user_id, form.cleaned["password"])
-            except AccountError as exc:
-                form.errors.update(exc.errors)
-            else:
-                flash(request, _("密码已重置，该用户的所有登录已失效。"))
-                return see_other(f"/admin/users/{user_id}")
-        return await self._edit_page(row, reset_form=form, status=400)
+        return await submit(
+            request,
+            form,
+            lambda cleaned: service.set_password(user_of(request), user_id, cleaned["password"]),
+            then=f"/admin/users/{user_id}",
+            done=_("密码已重置，该用户的所有登录已失效。"),
+            again=lambda form: self._edit_page(row, reset_form=form),
+        )
 
 
 ROUTES = [SessionController, ProfileController, UserAdminController]

@@ -9,6 +9,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from incubator.core import forms as formlib
+from incubator.core.actions import act, submit
 from incubator.core.flash import flash
 from incubator.core.http import (
     form_data,
@@ -20,8 +21,7 @@ from incubator.core.http import (
     settings_of,
     user_of,
 )
-from incubator.core.i18n import N_, _, local_today, text
-from incubator.core.locking import StaleVersionError
+from incubator.core.i18n import N_, _, local_today
 from incubator.core.nav import NavItem
 from incubator.core.roles import ADMIN, ALL_ROLES, APPLICANT, ASSESSOR, COMMUNITY, STAFF, allow
 from incubator.core.web import takes_files
@@ -169,22 +169,18 @@ class EvaluationController(Controller):
     async def assign(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
         """Staff assign the assessors who may score this evaluation's panel sheet."""
         form = formlib.bind(forms.ASSIGN, await form_data(request))
-        back = f"/evaluations/{evaluation_id}#assessors"
-        if not form.ok:
-            flash(request, "；".join(form.errors.values()), "error")
-            return see_other(back)
         chosen = [
             i for v in await form_list(request, "assessor") if (i := int_or_none(v)) is not None
         ]
-        try:
-            created = await service.assign_assessors(
-                user_of(request), evaluation_id, chosen, form.cleaned["due_date"]
-            )
-        except EvaluationError as exc:
-            flash(request, exc.message, "error")
-        else:
-            flash(request, _("已安排 {n} 位评审。").format(n=created))
-        return see_other(back)
+        return await submit(
+            request,
+            form,
+            lambda cleaned: service.assign_assessors(
+                user_of(request), evaluation_id, chosen, cleaned["due_date"]
+            ),
+            then=f"/evaluations/{evaluation_id}#assessors",
+            done=lambda created: _("已安排 {n} 位评审。").format(n=created),
+        )
 
     @post("/{evaluation_id:int}/scans", opt=takes_files(allow(ADMIN, STAFF)))
     async def scans(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
@@ -194,8 +190,9 @@ class EvaluationController(Controller):
             flash(request, _("请选择要上传的文件"), "error")
             return see_other(f"/evaluations/{evaluation_id}")
         settings = settings_of(request)
-        try:
-            await service.attach_scan(
+        return await act(
+            request,
+            service.attach_scan(
                 user_of(request),
                 evaluation_id,
                 str(data.get("which") or ""),
@@ -203,38 +200,27 @@ class EvaluationController(Controller):
                 upload.filename,
                 settings.uploads_dir,
                 settings.max_upload_bytes,
-            )
-        except EvaluationError as exc:
-            flash(request, exc.message, "error")
-        except StaleVersionError as exc:
-            flash(request, text(exc.message), "error")
-        else:
-            flash(request, _("扫描件已上传。"))
-        return see_other(f"/evaluations/{evaluation_id}")
+            ),
+            then=f"/evaluations/{evaluation_id}",
+            done=_("扫描件已上传。"),
+        )
 
     @post("/{evaluation_id:int}/downgrade", opt=allow(ADMIN, STAFF))
     async def downgrade(self, request: Request, evaluation_id: FromPath[int]) -> Redirect:
         form = formlib.bind(forms.DOWNGRADE, await form_data(request))
-        back = f"/evaluations/{evaluation_id}"
-        if not form.ok:
-            flash(request, "；".join(form.errors.values()), "error")
-            return see_other(back)
-        to_grade = "" if form.cleaned["to_grade"] == "none" else form.cleaned["to_grade"]
-        try:
-            due = await service.downgrade(
+        return await submit(
+            request,
+            form,
+            lambda cleaned: service.downgrade(
                 user_of(request),
                 evaluation_id,
-                form.cleaned["version"] or 0,
-                to_grade,
-                form.cleaned["reason"],
-            )
-        except EvaluationError as exc:
-            flash(request, exc.message, "error")
-        except StaleVersionError as exc:
-            flash(request, text(exc.message), "error")
-        else:
-            flash(request, _("已降级。证书和牌匾须在 {date} 前交回。").format(date=due))
-        return see_other(back)
+                cleaned["version"] or 0,
+                "" if cleaned["to_grade"] == "none" else cleaned["to_grade"],
+                cleaned["reason"],
+            ),
+            then=f"/evaluations/{evaluation_id}",
+            done=lambda due: _("已降级。证书和牌匾须在 {date} 前交回。").format(date=due),
+        )
 
 
 class OrganizationEvaluationController(Controller):
@@ -261,16 +247,13 @@ class OrganizationEvaluationController(Controller):
     @post("/compliance")
     async def compliance(self, request: Request, organization_id: FromPath[int]) -> Redirect:
         form = formlib.bind(forms.COMPLIANCE, await form_data(request))
-        if form.ok:
-            try:
-                await service.add_compliance(user_of(request), organization_id, form.cleaned)
-            except EvaluationError as exc:
-                flash(request, exc.message, "error")
-            else:
-                flash(request, _("记录已添加。"))
-        else:
-            flash(request, "；".join(form.errors.values()), "error")
-        return see_other(f"/organizations/{organization_id}#evaluations")
+        return await submit(
+            request,
+            form,
+            lambda cleaned: service.add_compliance(user_of(request), organization_id, cleaned),
+            then=f"/organizations/{organization_id}#evaluations",
+            done=_("记录已添加。"),
+        )
 
 
 ROUTES = [EvaluationController, OrganizationEvaluationController]

@@ -14,6 +14,7 @@ from incubator.center import rules as center_rules
 from incubator.center import service as center
 from incubator.core import audit
 from incubator.core import forms as formlib
+from incubator.core.actions import act, submit
 from incubator.core.flash import flash
 from incubator.core.http import (
     download_headers,
@@ -47,7 +48,6 @@ from incubator.evaluations import rules as evaluation_rules
 from incubator.evaluations import service as evaluations
 from incubator.organizations import board_export, forms, rules, service
 from incubator.organizations import pipeline_service as pipeline
-from incubator.organizations.pipeline_service import PipelineError
 from incubator.organizations.service import OrganizationError
 from incubator.regions import service as regions
 from incubator.reporting import showcase
@@ -223,17 +223,14 @@ class OrganizationController(Controller):
         form = formlib.bind(forms.PROFILE, await form_data(request))
         for name, message in (await service.check(user_of(request), form.cleaned, None)).items():
             form.add_error(name, message)
-        if form.ok:
-            try:
-                organization_id = await service.create_organization(
-                    user_of(request), dict(form.cleaned)
-                )
-            except OrganizationError as exc:
-                form.errors.update(exc.errors)
-            else:
-                flash(request, _("社会组织已登记。"))
-                return see_other(f"/organizations/{organization_id}")
-        return await self._form_page(form, None, status=400)
+        return await submit(
+            request,
+            form,
+            lambda cleaned: service.create_organization(user_of(request), dict(cleaned)),
+            then=lambda organization_id: f"/organizations/{organization_id}",
+            done=_("社会组织已登记。"),
+            again=lambda form: self._form_page(form, None),
+        )
 
     @get("/{organization_id:int}")
     async def show(self, request: Request, organization_id: FromPath[int]) -> Template:
@@ -345,54 +342,47 @@ class OrganizationController(Controller):
                 max_bytes=settings.max_upload_bytes,
                 quota_bytes=settings.applicant_upload_quota_bytes,
             )
-        try:
-            track = data.get("track") if isinstance(data.get("track"), str) else None
-            services = tuple(await form_list(request, "services"))
-            stage = await pipeline.transition(
+        track = data.get("track") if isinstance(data.get("track"), str) else None
+        services = tuple(await form_list(request, "services"))
+        return await act(
+            request,
+            pipeline.transition(
                 user, organization_id, version, code, reason, attachment, track, services
-            )
-        except PipelineError as exc:
-            flash(request, exc.message, "error")
-        except StaleVersionError as exc:
-            flash(request, text(exc.message), "error")
-        else:
-            flash(request, _("已进入“{stage}”阶段。").format(stage=text(rules.stage_label(stage))))
-        return see_other(back)
+            ),
+            then=back,
+            done=lambda stage: _("已进入“{stage}”阶段。").format(
+                stage=text(rules.stage_label(stage))
+            ),
+        )
 
     @post("/{organization_id:int}/notes", opt=allow(ADMIN, STAFF, ASSESSOR, COMMUNITY))
     async def add_note(self, request: Request, organization_id: FromPath[int]) -> Redirect:
         data = await form_data(request)
         text = data.get("text") if isinstance(data.get("text"), str) else ""
-        try:
-            await pipeline.add_note(
-                user_of(request), organization_id, str(data.get("kind") or ""), text
-            )
-        except PipelineError as exc:
-            flash(request, exc.message, "error")
-        else:
-            flash(request, _("记录已添加到时间线。"))
-        return see_other(f"/organizations/{organization_id}#timeline")
+        return await act(
+            request,
+            pipeline.add_note(user_of(request), organization_id, str(data.get("kind") or ""), text),
+            then=f"/organizations/{organization_id}#timeline",
+            done=_("记录已添加到时间线。"),
+        )
 
     @post("/{organization_id:int}/items", opt=allow(ADMIN, STAFF))
     async def plan_item(self, request: Request, organization_id: FromPath[int]) -> Redirect:
         """A milestone of the incubation plan, a report, registration help or a visit."""
         form = formlib.bind(forms.PLAN_ITEM, await form_data(request))
-        if form.ok:
-            try:
-                await pipeline.plan_item(
-                    user_of(request),
-                    organization_id,
-                    form.cleaned["kind"],
-                    form.cleaned["title"],
-                    form.cleaned["due_date"],
-                )
-            except PipelineError as exc:
-                flash(request, exc.message, "error")
-            else:
-                flash(request, _("事项已创建。"))
-        else:
-            flash(request, "；".join(form.errors.values()), "error")
-        return see_other(f"/organizations/{organization_id}")
+        return await submit(
+            request,
+            form,
+            lambda cleaned: pipeline.plan_item(
+                user_of(request),
+                organization_id,
+                cleaned["kind"],
+                cleaned["title"],
+                cleaned["due_date"],
+            ),
+            then=f"/organizations/{organization_id}",
+            done=_("事项已创建。"),
+        )
 
     @post("/{organization_id:int}/checklist", opt=allow(ADMIN, STAFF))
     async def checklist(self, request: Request, organization_id: FromPath[int]) -> Redirect:
@@ -400,29 +390,25 @@ class OrganizationController(Controller):
         data = await form_data(request)
         item = data.get("item") if isinstance(data.get("item"), str) else ""
         note = data.get("note") if isinstance(data.get("note"), str) else ""
-        try:
-            await pipeline.set_check(
+        return await act(
+            request,
+            pipeline.set_check(
                 user_of(request), organization_id, item, data.get("done") == "1", note
-            )
-        except PipelineError as exc:
-            flash(request, exc.message, "error")
-        else:
-            flash(request, _("出壳清单已更新。"))
-        return see_other(f"/organizations/{organization_id}#checklist")
+            ),
+            then=f"/organizations/{organization_id}#checklist",
+            done=_("出壳清单已更新。"),
+        )
 
     @post("/{organization_id:int}/outcomes", opt=allow(ADMIN, STAFF))
     async def record_outcome(self, request: Request, organization_id: FromPath[int]) -> Redirect:
         form = formlib.bind(forms.OUTCOME, await form_data(request))
-        if form.ok:
-            try:
-                await pipeline.record_outcome(user_of(request), organization_id, form.cleaned)
-            except PipelineError as exc:
-                flash(request, exc.message, "error")
-            else:
-                flash(request, _("发展情况已记录。"))
-        else:
-            flash(request, "；".join(form.errors.values()), "error")
-        return see_other(f"/organizations/{organization_id}#outcomes")
+        return await submit(
+            request,
+            form,
+            lambda cleaned: pipeline.record_outcome(user_of(request), organization_id, cleaned),
+            then=f"/organizations/{organization_id}#outcomes",
+            done=_("发展情况已记录。"),
+        )
 
     @get("/{organization_id:int}/edit", opt=allow(*EDITORS))
     async def edit(self, request: Request, organization_id: FromPath[int]) -> Template:

@@ -7,11 +7,11 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
+from incubator.core.actions import act, submit
 from incubator.core.flash import flash
 from incubator.core.forms import Field, Form, bind, empty
 from incubator.core.http import form_data, form_list, int_or_none, see_other, user_of
-from incubator.core.i18n import N_, _, text
-from incubator.core.locking import StaleVersionError
+from incubator.core.i18n import N_, _
 from incubator.core.nav import NavItem
 from incubator.core.roles import ADMIN, ASSESSOR, STAFF, allow
 from incubator.reviews import service
@@ -153,15 +153,12 @@ class ReviewController(Controller):
         data = await form_data(request)
         version = int_or_none(data.get("version"))
         reason = data.get("reason") if isinstance(data.get("reason"), str) else ""
-        try:
-            await service.recuse(user_of(request), item_id, version or 0, reason)
-        except ReviewError as exc:
-            flash(request, exc.message, "error")
-        except StaleVersionError as exc:
-            flash(request, text(exc.message), "error")
-        else:
-            flash(request, _("已申请回避，中心将另行安排评审。"))
-        return see_other(f"/reviews/{item_id}")
+        return await act(
+            request,
+            service.recuse(user_of(request), item_id, version or 0, reason),
+            then=f"/reviews/{item_id}",
+            done=_("已申请回避，中心将另行安排评审。"),
+        )
 
 
 class AssignController(Controller):
@@ -170,22 +167,17 @@ class AssignController(Controller):
 
     @post("/")
     async def assign(self, request: Request, organization_id: FromPath[int]) -> Redirect:
-        data = await form_data(request)
-        form = bind(ASSIGN, data)
+        form = bind(ASSIGN, await form_data(request))
         chosen = await _chosen_ids(request, "assessor")
-        back = f"/organizations/{organization_id}"
-        if not form.ok:
-            flash(request, next(iter(form.errors.values())), "error")
-            return see_other(back)
-        try:
-            created = await service.assign(
-                user_of(request), organization_id, chosen, form.cleaned["due_date"]
-            )
-        except ReviewError as exc:
-            flash(request, exc.message, "error")
-        else:
-            flash(request, _("已安排 {n} 位评审。").format(n=created))
-        return see_other(back)
+        return await submit(
+            request,
+            form,
+            lambda cleaned: service.assign(
+                user_of(request), organization_id, chosen, cleaned["due_date"]
+            ),
+            then=f"/organizations/{organization_id}",
+            done=lambda created: _("已安排 {n} 位评审。").format(n=created),
+        )
 
 
 ROUTES = [ReviewController, AssignController]

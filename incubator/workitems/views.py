@@ -7,6 +7,7 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from incubator.core import forms as formlib
+from incubator.core.actions import submit
 from incubator.core.flash import flash
 from incubator.core.http import form_data, found, see_other, user_of
 from incubator.core.i18n import N_, _, local_today, text
@@ -81,23 +82,23 @@ class WorkItemController(Controller):
     @post("/new", opt=allow(*MANAGERS))
     async def create(self, request: Request) -> Template | Redirect:
         form = formlib.bind(forms.CREATE, await form_data(request))
-        if form.ok:
-            try:
-                item_id = await service.create_item(
-                    user_of(request),
-                    kind=form.cleaned["kind"],
-                    title=form.cleaned["title"],
-                    due_date=form.cleaned["due_date"],
-                    owner_id=form.cleaned["owner_id"],
-                    community_id=form.cleaned["community_id"],
-                    note=form.cleaned["note"] or "",
-                )
-            except WorkItemError as exc:
-                form.add_error("title", exc.message)
-            else:
-                flash(request, _("事项已创建。"))
-                return see_other(f"/work/{item_id}")
-        return await self._new_page(form, status=400)
+        return await submit(
+            request,
+            form,
+            lambda cleaned: service.create_item(
+                user_of(request),
+                kind=cleaned["kind"],
+                title=cleaned["title"],
+                due_date=cleaned["due_date"],
+                owner_id=cleaned["owner_id"],
+                community_id=cleaned["community_id"],
+                note=cleaned["note"] or "",
+            ),
+            then=lambda item_id: f"/work/{item_id}",
+            done=_("事项已创建。"),
+            again=lambda form: self._new_page(form),
+            field="title",
+        )
 
     async def _item_page(
         self, request: Request, item_id: int, status: int = 200, **forms_in: formlib.Form

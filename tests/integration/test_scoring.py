@@ -49,7 +49,7 @@ async def test_an_invalid_version_is_refused_and_nothing_changes(bound):
     bad = [rules.IndicatorSpec("1", "只有一项", 10), rules.IndicatorSpec("1.1", "子项", 5)]
     with pytest.raises(ScoringError) as error:
         await service.save_version(STAFF, "midterm", "x", "", bad, old["bands"])
-    assert "指标 1 的满分 10 与下级指标满分之和 5 不一致" in error.value.errors
+    assert "指标 1 的满分 10 与下级指标满分之和 5 不一致" in error.value.details
     assert (await service.current_rubric("midterm"))["id"] == old["id"]
 
 
@@ -63,7 +63,7 @@ async def test_a_sheet_is_saved_as_draft_then_submitted_and_then_frozen(bound):
     assert total == sum(partial.values())
     with pytest.raises(ScoringError) as error:
         await service.save_sheet(LI, sheet_id, 2, partial, {}, submit=True)
-    assert any("尚未打分" in e for e in error.value.errors)
+    assert any("尚未打分" in e for e in error.value.details)
     assert await service.save_sheet(LI, sheet_id, 2, points, {}, submit=True) == 80
     sheet = await service.get_sheet(sheet_id)
     assert sheet["status"] == "submitted" and sheet["total"] == 80
@@ -76,7 +76,7 @@ async def test_out_of_range_points_save_nothing(bound, settings):
     sheet_id = await service.open_sheet(LI, rubric["id"], SUBJECT)
     with pytest.raises(ScoringError) as error:
         await service.save_sheet(LI, sheet_id, 1, {"1.1": 11, "9.9": 1}, {})
-    assert error.value.errors == ["“发起人与骨干团队”的得分应在 0 到 10 之间", "未知的指标：9.9"]
+    assert error.value.details == ["“发起人与骨干团队”的得分应在 0 到 10 之间", "未知的指标：9.9"]
     assert sql(settings, "SELECT id FROM score") == []
 
 
