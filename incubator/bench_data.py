@@ -15,8 +15,7 @@ from incubator.activities import rules
 from incubator.activities.tables import Activity
 from incubator.core import sequences
 from incubator.core.db import write_transaction
-from incubator.organizations.tables import Organization
-from incubator.regions.tables import Community, Street
+from incubator.ground.tables import Community, Organization, Street
 
 BATCH = 500  # PostgreSQL takes at most 32,767 parameters a statement
 

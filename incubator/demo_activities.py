@@ -11,7 +11,7 @@ from incubator.activities import service as activities
 from incubator.activities.tables import Activity
 from incubator.core.roles import STAFF
 from incubator.demo_pipeline import person
-from incubator.organizations.tables import Organization
+from incubator.ground.tables import Organization
 from incubator.regions.service import community_choices
 
 YEAR = 2017

@@ -8,7 +8,6 @@ from incubator.accounts.tables import (
     ApiToken,
     LoginAttempt,
     RegistrationAttempt,
-    User,
     UserSession,
 )
 from incubator.activities.tables import Activity, ActivityFile
@@ -16,14 +15,13 @@ from incubator.applications.tables import Application, ApplicationFile, Recruitm
 from incubator.center.tables import Desk, DeskAllocation, EntryAgreement, Room, SupportRecord
 from incubator.core.tables import AuditLog, Counter, Job, StoredFile
 from incubator.evaluations.tables import ComplianceRecord, Evaluation
+from incubator.ground.tables import Community, Grid, Organization, Street, User
 from incubator.notifications.tables import Notification
-from incubator.organizations.tables import Organization
-from incubator.organizations.timeline import (
+from incubator.organizations.tables import (
     GraduationCheck,
     OrganizationEvent,
     OrganizationOutcome,
 )
-from incubator.regions.tables import Community, Grid, Street
 from incubator.reporting.tables import ReportJob
 from incubator.scoring.tables import Indicator, Rubric, Score, ScoreBand, ScoreSheet
 from incubator.sheets.tables import SheetImport

@@ -15,7 +15,6 @@ from incubator.accounts.tables import (
     ApiToken,
     LoginAttempt,
     RegistrationAttempt,
-    User,
     UserSession,
 )
 from incubator.core import audit
@@ -27,10 +26,9 @@ from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, Sort, paginate
 from incubator.core.passwords import hash_password, verify_password
 from incubator.core.scoping import NotVisible
+from incubator.ground.tables import Community, Organization, User
 from incubator.organizations.service import organization_choices
-from incubator.organizations.tables import Organization
 from incubator.regions.service import community_options
-from incubator.regions.tables import Community
 
 
 def _now() -> dt.datetime:

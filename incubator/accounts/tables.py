@@ -4,22 +4,7 @@ from piccolo.columns import Boolean, ForeignKey, OnDelete, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from incubator.core.columns import Tracked
-from incubator.organizations.tables import Organization
-from incubator.regions.tables import Community
-
-
-class User(Tracked, Table, tablename="app_user"):
-    username = Varchar(length=64, unique=True)
-    display_name = Varchar(length=100, default="")
-    password_hash = Varchar(length=255, secret=True)
-    role = Varchar(length=16, index=True)
-    community = ForeignKey(Community, on_delete=OnDelete.restrict, null=True)
-    organization = ForeignKey(Organization, on_delete=OnDelete.restrict, null=True)
-    email = Varchar(length=255, default="")
-    phone = Varchar(length=40, default="")
-    is_active = Boolean(default=True)
-    last_login_at = Timestamptz(null=True, default=None)
+from incubator.ground.tables import User
 
 
 class UserSession(Table, tablename="user_session"):

@@ -16,9 +16,8 @@ from incubator.core.auth import CurrentUser
 from incubator.core.i18n import _, local_today
 from incubator.core.roles import COMMUNITY
 from incubator.core.scoping import where_all
+from incubator.ground.tables import Community, Organization, Street
 from incubator.organizations.service import organization_scope
-from incubator.organizations.tables import Organization
-from incubator.regions.tables import Community, Street
 from incubator.sheets.service import Importer, Row, single
 
 

@@ -26,9 +26,8 @@ from incubator.core.locking import update_versioned
 from incubator.core.pagination import ListSpec, Page, PageRequest, Sort
 from incubator.core.roles import APPLICANT, COMMUNITY
 from incubator.core.scoping import NotVisible, row_id, scope_filter, where_all
+from incubator.ground.tables import Community, Grid, Organization, Street
 from incubator.organizations.service import organization_scope
-from incubator.organizations.tables import Organization
-from incubator.regions.tables import Community, Grid, Street
 
 audit.label_tables({"activity": N_("服务记录台账")})
 audit.label_actions({m.code: m.label for m in rules.MOVES} | {"highlight": N_("亮点活动")})

@@ -17,11 +17,9 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from incubator.accounts.tables import User
 from incubator.core.columns import Tracked
 from incubator.core.tables import StoredFile
-from incubator.organizations.tables import Organization
-from incubator.regions.tables import Community, Grid
+from incubator.ground.tables import Community, Grid, Organization, User
 
 
 class Activity(Tracked, Table, tablename="activity"):

@@ -19,11 +19,11 @@ from incubator.core.passwords import hash_password
 from incubator.core.personal import phone_error
 from incubator.core.roles import ADMIN, APPLICANT, STAFF
 from incubator.core.sequences import next_value
+from incubator.ground.tables import Street
 from incubator.organizations import pipeline_service as pipeline
 from incubator.organizations import rules as organization_rules
 from incubator.organizations.rules import Facts
 from incubator.organizations.service import get_organization
-from incubator.regions.tables import Street
 
 FORM_FIELDS = (
     "project_name",

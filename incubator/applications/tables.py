@@ -14,7 +14,7 @@ from piccolo.table import Table
 
 from incubator.core.columns import Tracked
 from incubator.core.tables import StoredFile
-from incubator.organizations.tables import Organization
+from incubator.ground.tables import Organization
 
 
 class RecruitmentRound(Tracked, Table, tablename="recruitment_round"):

@@ -16,10 +16,9 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
-from incubator.accounts.tables import User
 from incubator.core.columns import Tracked
 from incubator.core.tables import StoredFile
-from incubator.organizations.tables import Organization
+from incubator.ground.tables import Organization, User
 
 
 class Room(Tracked, Table, tablename="center_room"):

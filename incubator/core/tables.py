@@ -13,9 +13,7 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from incubator.accounts.tables import User
-from incubator.organizations.tables import Organization
-from incubator.regions.tables import Community
+from incubator.ground.tables import Community, Organization, User
 
 
 class AuditLog(Table, tablename="audit_log"):

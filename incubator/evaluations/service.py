@@ -21,9 +21,8 @@ from incubator.core.scoping import row_id, scope_filter, where_all
 from incubator.evaluations import rules
 from incubator.evaluations.rules import Standing
 from incubator.evaluations.tables import ComplianceRecord, Evaluation
+from incubator.ground.tables import Community, Organization
 from incubator.organizations.service import get_organization
-from incubator.organizations.tables import Organization
-from incubator.regions.tables import Community
 from incubator.reviews import service as reviews
 from incubator.scoring import rules as scoring_rules
 from incubator.scoring import service as scoring

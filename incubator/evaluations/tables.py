@@ -11,10 +11,9 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
-from incubator.accounts.tables import User
 from incubator.core.columns import Tracked
 from incubator.core.tables import StoredFile
-from incubator.organizations.tables import Organization
+from incubator.ground.tables import Organization, User
 
 
 class Evaluation(Tracked, Table, tablename="evaluation"):

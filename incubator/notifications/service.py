@@ -11,8 +11,8 @@ from email.message import EmailMessage
 
 import anyio.to_thread
 
-from incubator.accounts.tables import User
 from incubator.core.auth import CurrentUser
+from incubator.ground.tables import User
 from incubator.notifications.tables import Notification
 from incubator.settings import Settings
 

@@ -4,7 +4,7 @@ from piccolo.columns import ForeignKey, OnDelete, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from incubator.accounts.tables import User
+from incubator.ground.tables import User
 
 
 class Notification(Table, tablename="notification"):

@@ -15,9 +15,9 @@ from incubator.core.db import read_transaction
 from incubator.core.http import int_or_none
 from incubator.core.i18n import LOCAL_TZ, N_, _, text
 from incubator.core.scoping import row_id, where_all
+from incubator.ground.tables import Organization
 from incubator.organizations import rules
 from incubator.organizations.service import organization_scope
-from incubator.organizations.tables import Organization
 
 # The board's query parameters.
 FILTERS = ("round", "community", "service_field", "year")

@@ -26,12 +26,12 @@ from incubator.core.errors import ServiceError
 from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import update_versioned
 from incubator.core.scoping import NotVisible, where_all
+from incubator.ground.tables import Organization
 from incubator.notifications import service as notifications
 from incubator.organizations import board_export, rules, transitions
 from incubator.organizations.rules import Facts
 from incubator.organizations.service import get_organization, organization_scope, record_event
-from incubator.organizations.tables import Organization
-from incubator.organizations.timeline import (
+from incubator.organizations.tables import (
     GraduationCheck,
     OrganizationEvent,
     OrganizationOutcome,

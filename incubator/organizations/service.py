@@ -14,10 +14,9 @@ from incubator.core.pagination import Page, PageRequest, Sort, paginate
 from incubator.core.personal import id_number_error, phone_error
 from incubator.core.roles import COMMUNITY
 from incubator.core.scoping import row_id, scope_filter, where_all
+from incubator.ground.tables import Community, Organization
 from incubator.organizations import rules
-from incubator.organizations.tables import Organization
-from incubator.organizations.timeline import OrganizationEvent
-from incubator.regions.tables import Community
+from incubator.organizations.tables import OrganizationEvent
 
 
 class OrganizationError(ServiceError):

@@ -1,48 +1,49 @@
-"""Social organizations (社会组织): the registry. The pipeline's stage columns come with it."""
+"""The organization's timeline, its outcomes after graduation and its graduation checklist.
+(The Organization table itself is in ground.tables: every module refers to it.)"""
 
-from piccolo.columns import (
-    Boolean,
-    Date,
-    ForeignKey,
-    Integer,
-    OnDelete,
-    Text,
-    Timestamptz,
-    Varchar,
-)
+from piccolo.columns import Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from incubator.core.columns import Tracked
-from incubator.regions.tables import Community
+from incubator.core.tables import StoredFile
+from incubator.ground.tables import Organization, User
 
 
-class Organization(Tracked, Table, tablename="organization"):
-    name = Varchar(length=200, unique=True)
-    # 统一社会信用代码: 18 characters when the organization has one (unique index in migrations).
-    credit_code = Varchar(length=18, null=True, default=None)
-    community = ForeignKey(Community, on_delete=OnDelete.restrict, null=True)
-    org_type = Varchar(length=32, default="community_org", index=True)
-    registration_status = Varchar(length=16, default="unregistered", index=True)
-    name_approval_date = Date(null=True, default=None)
-    registration_date = Date(null=True, default=None)
-    service_field = Varchar(length=32, default="other", index=True)
-    legal_representative = Varchar(length=50, default="")
-    legal_rep_id_number = Varchar(length=18, default="", secret=True)
-    contact_name = Varchar(length=50, default="")
-    contact_phone = Varchar(length=30, default="")
-    email = Varchar(length=255, default="")
-    address = Varchar(length=255, default="")
-    description = Text(default="")
-    members_count = Integer(default=0)
+class OrganizationEvent(Table, tablename="organization_event"):
+    """The organization's timeline: every pipeline step (and later notes), who and when."""
+
+    organization = ForeignKey(Organization, on_delete=OnDelete.restrict, null=False)
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+    actor = ForeignKey(User, on_delete=OnDelete.restrict, null=True)
+    actor_name = Varchar(length=150, default="")
+    action = Varchar(length=32)
+    from_stage = Varchar(length=16, null=True, default=None)
+    to_stage = Varchar(length=16, null=True, default=None)
+    reason = Text(default="")
+    attachment = ForeignKey(StoredFile, on_delete=OnDelete.restrict, null=True)
+
+
+class OrganizationOutcome(Table, tablename="organization_outcome"):
+    """跟踪辅导: how a graduated organization is doing, recorded over time."""
+
+    organization = ForeignKey(Organization, on_delete=OnDelete.restrict, null=False)
+    recorded_on = Date()
+    registration_status = Varchar(length=16)
+    grade = Varchar(length=8, default="")
+    government_contracts = Integer(default=0)
     staff_count = Integer(default=0)
     volunteers_count = Integer(default=0)
-    party_org_form = Varchar(length=32, default="none")
-    party_members = Integer(default=0)
-    party_instructor = Varchar(length=50, default="")
-    is_archived = Boolean(default=False, index=True)
-    # Pipeline: None while the organization is only in the registry.
-    stage = Varchar(length=16, null=True, default=None, index=True)
-    stage_since = Timestamptz(null=True, default=None)
-    incubation_track = Varchar(length=16, null=True, default=None)
-    # 服务包 decided at admission: service codes (center.rules.SERVICES), comma separated.
-    service_package = Text(default="")
+    note = Text(default="")
+    recorded_by = ForeignKey(User, on_delete=OnDelete.restrict, null=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class GraduationCheck(Table, tablename="graduation_check"):
+    """One ticked item of the graduation checklist (rules.GRADUATION_CHECKLIST); a tick taken
+    back is deleted, and the audit log keeps both."""
+
+    organization = ForeignKey(Organization, on_delete=OnDelete.restrict, null=False)
+    item = Varchar(length=32)
+    note = Varchar(length=255, default="")
+    checked_by = ForeignKey(User, on_delete=OnDelete.restrict, null=True)
+    checked_at = Timestamptz(default=TimestamptzNow())

@@ -11,8 +11,8 @@ from typing import Any
 
 from incubator.core.auth import CurrentUser
 from incubator.core.i18n import N_, _
+from incubator.ground.tables import Community, Grid, Street
 from incubator.regions.rules import COMMUNITY_SHEET, GRID_SHEET
-from incubator.regions.tables import Community, Grid, Street
 from incubator.sheets.service import Book, Importer, Row
 
 

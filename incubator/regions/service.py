@@ -9,7 +9,7 @@ from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
 from incubator.core.pagination import Page, PageRequest, paginate
 from incubator.core.scoping import scope_filter
-from incubator.regions.tables import Community, Grid, Street
+from incubator.ground.tables import Community, Grid, Street
 
 COMMUNITY_COLUMNS = (
     Community.id,

@@ -11,10 +11,10 @@ from incubator.center import rules as center_rules
 from incubator.center import service as center
 from incubator.core.auth import CurrentUser
 from incubator.core.i18n import LOCAL_TZ, N_, _, text
+from incubator.ground.tables import Street
 from incubator.organizations import pipeline_service as pipeline
 from incubator.organizations import rules as organization_rules
 from incubator.organizations.service import get_organization
-from incubator.regions.tables import Street
 from incubator.reporting import templates
 
 DECISIONS = {

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from incubator.accounts import service as accounts
-from incubator.accounts.tables import User
 from incubator.core import audit, jobs
 from incubator.core.auth import CurrentUser
 from incubator.core.db import lock_rows, write_transaction
@@ -25,6 +24,7 @@ from incubator.core.files import write_atomically
 from incubator.core.i18n import _, get_language, set_language
 from incubator.core.roles import ADMIN
 from incubator.core.tables import Job
+from incubator.ground.tables import User
 from incubator.reporting.recipes import RECIPES
 from incubator.reporting.tables import ReportJob
 from incubator.reporting.worker import Progress, ProgressCallback, Renderer, ReportFailed

@@ -16,9 +16,9 @@ from incubator.core.auth import CurrentUser
 from incubator.core.i18n import LOCAL_TZ, _, get_language, text
 from incubator.core.pagination import Sort
 from incubator.core.scoping import NotVisible
+from incubator.ground.tables import Street
 from incubator.organizations.service import get_organization
 from incubator.regions.service import get_community
-from incubator.regions.tables import Street
 from incubator.reporting import sheets
 from incubator.reporting.worker import ReportFailed
 

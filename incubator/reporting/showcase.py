@@ -20,10 +20,10 @@ from incubator.core.i18n import LOCAL_TZ, _, text
 from incubator.core.pagination import PageRequest, Sort
 from incubator.core.xlsx import SheetData, workbook_of
 from incubator.evaluations import service as evaluations
+from incubator.ground.tables import Street
 from incubator.organizations import pipeline_service as pipeline
 from incubator.organizations import rules as organization_rules
 from incubator.organizations.service import get_organization
-from incubator.regions.tables import Street
 from incubator.reporting import charts, templates
 
 HIGHLIGHTS = 20

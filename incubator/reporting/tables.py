@@ -5,7 +5,7 @@ from piccolo.columns import ForeignKey, Integer, OnDelete, Text, Timestamptz, Va
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from incubator.accounts.tables import User
+from incubator.ground.tables import User
 
 
 class ReportJob(Table, tablename="report_job"):

@@ -10,16 +10,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from incubator.accounts.tables import User
 from incubator.core.auth import CurrentUser
 from incubator.core.db import lock_rows, read_transaction, write_transaction
 from incubator.core.errors import ServiceError
 from incubator.core.i18n import _, text
 from incubator.core.roles import ADMIN, ASSESSOR, STAFF
 from incubator.core.scoping import NotVisible, where_all
+from incubator.ground.tables import Organization, User
 from incubator.organizations import rules as org_rules
 from incubator.organizations.service import get_organization, organization_scope
-from incubator.organizations.tables import Organization
 from incubator.scoring import service as scoring
 from incubator.workitems import rules as workitem_rules
 from incubator.workitems import service as workitems

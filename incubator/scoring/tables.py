@@ -16,9 +16,9 @@ from piccolo.columns import (
 )
 from piccolo.table import Table
 
-from incubator.accounts.tables import User
 from incubator.core.columns import Tracked
 from incubator.core.tables import StoredFile
+from incubator.ground.tables import User
 
 
 class Rubric(Tracked, Table, tablename="rubric"):

@@ -4,7 +4,7 @@ from piccolo.columns import JSON, ForeignKey, Integer, OnDelete, Text, Timestamp
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from incubator.accounts.tables import User
+from incubator.ground.tables import User
 
 
 class SheetImport(Table, tablename="sheet_import"):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from incubator.accounts.tables import User
 from incubator.core import audit
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
@@ -15,7 +14,7 @@ from incubator.core.locking import update_versioned
 from incubator.core.pagination import Page, PageRequest, paginate
 from incubator.core.roles import ADMIN, COMMUNITY, STAFF
 from incubator.core.scoping import scope_filter, where_all
-from incubator.regions.tables import Community
+from incubator.ground.tables import Community, User
 from incubator.workitems import rules
 from incubator.workitems.tables import WorkItem, WorkItemEvent
 

@@ -13,11 +13,9 @@ from piccolo.columns import (
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from incubator.accounts.tables import User
 from incubator.core.columns import Tracked
 from incubator.core.tables import StoredFile
-from incubator.organizations.tables import Organization
-from incubator.regions.tables import Community
+from incubator.ground.tables import Community, Organization, User
 
 
 class WorkItem(Tracked, Table, tablename="work_item"):

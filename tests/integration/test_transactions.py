@@ -4,11 +4,11 @@ import asyncio
 
 import pytest
 
-from incubator.accounts.tables import User
 from incubator.core import audit
 from incubator.core.db import write_transaction
 from incubator.core.locking import StaleVersionError, update_versioned
 from incubator.core.tables import AuditLog
+from incubator.ground.tables import User
 
 
 @pytest.fixture
