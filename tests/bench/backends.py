@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -60,3 +62,27 @@ def for_each_backend(run: Callable[[str, dict[str, str]], None]) -> None:
             run("PostgreSQL", {**env, "INCUBATOR_DATABASE_URL": url})
         finally:
             asyncio.run(execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def prepare(env: dict[str, str]) -> None:
+    """Migrates the benchmark's database and loads the demo data into it."""
+    for command in ("migrate", "seed-demo"):
+        subprocess.run(  # noqa: S603 - our own interpreter and CLI
+            [sys.executable, "-m", "incubator.cli", command],
+            env=env,
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
+
+def run_each(check: Callable[[str, dict[str, str]], bool]) -> int:
+    """`check(name, env)` on each backend; the exit code: 1 when any check failed."""
+    failed = []
+
+    def run(name: str, env: dict[str, str]) -> None:
+        if not check(name, env):
+            failed.append(name)
+
+    for_each_backend(run)
+    return 1 if failed else 0

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from incubator.settings import load_settings  # noqa: E402
-from tests.bench.backends import for_each_backend  # noqa: E402
+from tests.bench.backends import run_each  # noqa: E402
 from tests.bench.bench_soak import Servers, Tally, report, soak  # noqa: E402
 
 TABLES = (
@@ -198,14 +198,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--applicants", type=int, default=10)
     args = parser.parse_args()
-    ok = True
-
-    def run(name: str, env: dict[str, str]) -> None:
-        nonlocal ok
-        ok = drill(name, env, args) and ok
-
-    for_each_backend(run)
-    return 0 if ok else 1
+    return run_each(lambda name, env: drill(name, env, args))
 
 
 if __name__ == "__main__":

@@ -24,20 +24,10 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench.backends import for_each_backend  # noqa: E402
+from tests.bench.backends import for_each_backend, prepare  # noqa: E402,F401 - prepare: for the other benchmarks
 from tests.support.live_server import free_port  # noqa: E402
 
 CSRF_RE = re.compile(r'name="_csrf_token" value="([^"]+)"')
-
-
-def prepare(env: dict[str, str]) -> None:
-    for command in ("migrate", "seed-demo"):
-        subprocess.run(
-            [sys.executable, "-m", "incubator.cli", command],
-            env=env,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
 
 
 def start_server(env: dict[str, str], port: int) -> subprocess.Popen:

@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from incubator.settings import load_settings  # noqa: E402
-from tests.bench.backends import for_each_backend  # noqa: E402
+from tests.bench.backends import prepare, run_each  # noqa: E402
 from tests.support.live_server import free_port  # noqa: E402
 
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
@@ -454,14 +454,7 @@ def soak(
         "INCUBATOR_MAX_UPLOAD_MB": "6",
         "INCUBATOR_LOGIN_MAX_FAILURES_PER_ADDRESS": "10000",
     }
-    for command in ("migrate", "seed-demo"):
-        subprocess.run(  # noqa: S603 - our own CLI
-            [sys.executable, "-m", "incubator.cli", command],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
+    prepare(env)
     servers = Servers(env, workers, job_worker)
     servers.start()
     tally = Tally()
@@ -541,10 +534,8 @@ def main() -> int:
     parser.add_argument("--job-worker", action="store_true", help="jobs in an `incubator worker`")
     parser.add_argument("--kills", type=int, default=0, help="SIGKILL the server this many times")
     args = parser.parse_args()
-    ok = True
 
-    def run(name: str, env: dict[str, str]) -> None:
-        nonlocal ok
+    def run(name: str, env: dict[str, str]) -> bool:
         result = soak(
             env,
             seconds=args.seconds,
@@ -555,10 +546,9 @@ def main() -> int:
             job_worker=args.job_worker,
             kills=args.kills,
         )
-        ok = report(name, result) and ok
+        return report(name, result)
 
-    for_each_backend(run)
-    return 0 if ok else 1
+    return run_each(run)
 
 
 if __name__ == "__main__":

@@ -4,13 +4,13 @@ unless every row is good, re-imports add nothing, and hostile files are refused.
 import datetime as dt
 import io
 import re
-import time
 
 from openpyxl import Workbook, load_workbook
 
 from incubator.activities import rules
 from tests.conftest import sql
-from tests.support.web import csrf_token, login, run_jobs
+from tests.support import imports
+from tests.support.web import csrf_token, login
 
 HEADERS = [c.header for c in rules.IMPORT_COLUMNS]
 
@@ -46,27 +46,12 @@ def good_row(n=1, **changes):
 
 
 def upload(client, data, name="台账.xlsx"):
-    token = csrf_token(client, "/activities/import")
-    response = client.post(
-        "/activities/import",
-        data={"_csrf_token": token},
-        files={"file": (name, data, "application/octet-stream")},
-    )
-    assert response.status_code == 303
-    return response.headers["location"]
+    return imports.upload(client, "/activities/import", data, name)
 
 
 def finish(client, location):
     """Polls the job's status the way the page does until it ends; returns the final page."""
-    job = int(re.search(r"/activities/import/(\d+)", location).group(1))
-    run_jobs(client)
-    for _ in range(200):
-        status = client.get(f"/activities/import/{job}/status").json()
-        if not status["running"]:
-            break
-        time.sleep(0.05)
-    assert not status["running"], f"import {job} still running"
-    return status, client.get(f"/activities/import/{job}").text
+    return imports.finish(client, location)
 
 
 def count(settings):

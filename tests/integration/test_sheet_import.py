@@ -4,12 +4,12 @@ bad row named with its sheet, unknown sheets and columns refused by name, nothin
 
 import io
 import re
-import time
 
 from openpyxl import Workbook, load_workbook
 
 from tests.conftest import sql
-from tests.support.web import csrf_token, login, run_jobs
+from tests.support import imports
+from tests.support.web import login
 
 COMMUNITY_HEADERS = ["街道名称", "社区代码", "社区名称", "实际居住户数"]
 GRID_HEADERS = ["网格编码", "社区代码", "网格名称", "户数"]
@@ -28,23 +28,8 @@ def workbook(sheets: dict[str, list[list]]) -> bytes:
 
 
 def import_file(client, data: bytes):
-    token = csrf_token(client, "/communities/import")
-    response = client.post(
-        "/communities/import",
-        data={"_csrf_token": token},
-        files={"file": ("社区.xlsx", data, "application/octet-stream")},
-    )
-    assert response.status_code == 303
-    location = response.headers["location"]
-    number = int(re.search(r"/communities/import/(\d+)", location).group(1))
-    run_jobs(client)
-    for _ in range(200):
-        status = client.get(f"/communities/import/{number}/status").json()
-        if not status["running"]:
-            break
-        time.sleep(0.05)
-    assert not status["running"], f"import {number} still running"
-    return status["status"], client.get(location).text
+    status, page = imports.import_file(client, "/communities/import", data, "社区.xlsx")
+    return status["status"], page
 
 
 def counts(settings):

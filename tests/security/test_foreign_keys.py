@@ -8,7 +8,8 @@ from openpyxl import Workbook
 
 from incubator.activities import rules
 from tests.conftest import sql
-from tests.support.web import csrf_token, login, post_form, run_jobs
+from tests.support import imports
+from tests.support.web import login, post_form
 
 OWN = "青鸟志愿者服务队"  # 祥龙社区, whose officer is xianglong
 OTHER = "常州市新北区阳光助残服务社"  # 新龙社区
@@ -89,37 +90,16 @@ def _sheet(organization, community):
     return buffer.getvalue()
 
 
-def import_file(client, data):
-    """Uploads and waits for the job to end; returns its page."""
-    import re
-    import time
-
-    token = csrf_token(client, "/activities/import")
-    response = client.post(
-        "/activities/import",
-        data={"_csrf_token": token},
-        files={"file": ("台账.xlsx", data, "application/octet-stream")},
-    )
-    assert response.status_code == 303
-    job = int(re.search(r"/activities/import/(\d+)", response.headers["location"]).group(1))
-    run_jobs(client)
-    deadline = time.monotonic() + 30
-    while client.get(f"/activities/import/{job}/status").json()["running"]:
-        assert time.monotonic() < deadline, "the import did not finish"
-        time.sleep(0.05)
-    return client.get(f"/activities/import/{job}").text
-
-
 def test_a_community_officer_cannot_import_activities_of_another_communitys_organization(
     client, settings
 ):
     assert "社区" in [c.header for c in rules.IMPORT_COLUMNS]
     login(client, "xianglong")
     before = activities(settings)
-    page = import_file(client, _sheet(OTHER, "祥龙社区"))
+    _status, page = imports.import_file(client, "/activities/import", _sheet(OTHER, "祥龙社区"))
     assert f"找不到社会组织“{OTHER}”" in page
     assert activities(settings) == before
-    page = import_file(client, _sheet(OWN, "祥龙社区"))
+    _status, page = imports.import_file(client, "/activities/import", _sheet(OWN, "祥龙社区"))
     assert "导入 1 条记录" in page
     assert len(activities(settings)) == len(before) + 1
 

@@ -3,7 +3,6 @@ never carries an exception's text, and nothing is written."""
 
 import io
 import re
-import time
 import zipfile
 
 from openpyxl import Workbook
@@ -11,7 +10,8 @@ from openpyxl import Workbook
 from incubator.activities import rules
 from incubator.sheets import reader
 from tests.conftest import sql
-from tests.support.web import csrf_token, login, run_jobs
+from tests.support import imports
+from tests.support.web import login
 
 ENTITY_BOMB = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -45,26 +45,9 @@ def sheet_xml(change):
     return lambda name, body: change(body) if name == "xl/worksheets/sheet1.xml" else body
 
 
-def import_file(client, data):
-    token = csrf_token(client, "/activities/import")
-    response = client.post(
-        "/activities/import",
-        data={"_csrf_token": token},
-        files={"file": ("台账.xlsx", data, "application/octet-stream")},
-    )
-    assert response.status_code == 303
-    job = int(re.search(r"/activities/import/(\d+)", response.headers["location"]).group(1))
-    run_jobs(client)
-    deadline = time.monotonic() + 60
-    while (status := client.get(f"/activities/import/{job}/status").json())["running"]:
-        assert time.monotonic() < deadline, "the import did not finish"
-        time.sleep(0.05)
-    return status, client.get(f"/activities/import/{job}").text
-
-
 def refused(client, settings, data, message):
     login(client, "staff")
-    status, page = import_file(client, data)
+    status, page = imports.import_file(client, "/activities/import", data)
     assert status["status"] == "refused", page[-2000:]
     assert message in page
     for internal in ("Traceback", "Error", "Forbidden", "Exception"):

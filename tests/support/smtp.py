@@ -8,7 +8,7 @@ import threading
 
 
 class FakeSMTP(threading.Thread):
-    def __init__(self, refuse: str = "") -> None:
+    def __init__(self, refuse: str = "", idle_seconds: float | None = 10) -> None:
         super().__init__(daemon=True)
         self.server = socket.socket()
         self.server.bind(("127.0.0.1", 0))
@@ -17,9 +17,11 @@ class FakeSMTP(threading.Thread):
         # A recipient containing this is refused (550); empty: none is.
         self.refuse = refuse.upper()
         self.messages: list[str] = []
+        # A test's server stops after this long without a conversation; None: never.
+        self.idle_seconds = idle_seconds
 
     def run(self) -> None:
-        self.server.settimeout(10)
+        self.server.settimeout(self.idle_seconds)
         while True:
             try:
                 conn, _addr = self.server.accept()
