@@ -19,7 +19,6 @@ from incubator.core.http import (
     form_data,
     form_list,
     found,
-    int_or_none,
     is_upload,
     see_other,
     settings_of,
@@ -28,7 +27,7 @@ from incubator.core.http import (
 from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.nav import NavItem
 from incubator.core.roles import ADMIN, ALL_ROLES, APPLICANT, COMMUNITY, STAFF, allow
-from incubator.core.scoping import row_id
+from incubator.core.scoping import int_or_none, row_id
 from incubator.core.web import takes_files
 from incubator.organizations.service import organization_choices
 from incubator.regions.service import community_options, grid_options

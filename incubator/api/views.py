@@ -14,12 +14,13 @@ from litestar.params import FromQuery, PathParameter, QueryParameter
 
 from incubator.activities import service as activities
 from incubator.core.http import user_of
-from incubator.core.pagination import MAX_PAGE_SIZE, PageRequest, page_request, sort_request
+from incubator.core.pagination import MAX_PAGE_SIZE, PageRequest, page_request
 from incubator.core.pagination import Page as ListPage
 from incubator.core.personal import mask_phone
 from incubator.core.roles import ADMIN, ASSESSOR, COMMUNITY, STAFF, allow, allow_signed_in
 from incubator.core.scoping import MAX_ID
 from incubator.evaluations import service as evaluations
+from incubator.organizations import forms as organization_forms
 from incubator.organizations import pipeline_service as pipeline
 from incubator.organizations import service as organizations
 from incubator.regions import service as regions
@@ -305,11 +306,9 @@ class OrganizationApiController(Controller):
             "stage": stage or "",
             "q": q or "",
         }
+        query = organization_forms.REGISTRY.read({**filters, "page": page, "page_size": page_size})
         result = await organizations.list_organizations(
-            user_of(request),
-            filters,
-            page_request({"page": page, "page_size": page_size}),
-            sort_request({}, ["name"], "name"),
+            user_of(request), query.filters, query.page, query.sort
         )
         return OrganizationList.of(result, lambda r: OrganizationItem(**_organization_item(r)))
 

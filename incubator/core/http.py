@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from litestar import Request
+from litestar import Request, Response
 from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from incubator.core.auth import CurrentUser, require_user
-from incubator.core.scoping import MAX_ID
+from incubator.core.i18n import local_today
+from incubator.core.xlsx import XLSX_MEDIA_TYPE, ExportColumn, export_xlsx
 from incubator.settings import Settings
 
 
@@ -46,15 +48,6 @@ def see_other(path: str) -> Redirect:
     return Redirect(path=path, status_code=303)
 
 
-def int_or_none(value: Any) -> int | None:
-    """An integer a column can hold (32-bit on PostgreSQL), or None: a larger one would overflow."""
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return None
-    return number if -MAX_ID - 1 <= number <= MAX_ID else None
-
-
 def found(row: Any) -> Any:
     if row is None:
         raise NotFoundException()
@@ -75,3 +68,12 @@ def download_headers(filename: str, inline: bool = False) -> dict[str, str]:
         f"filename*=UTF-8''{quote(filename)}",
         "X-Content-Type-Options": "nosniff",
     }
+
+
+def xlsx_download(title: str, columns: Sequence[ExportColumn], rows: Sequence[Any]) -> Response:
+    """A list's rows as an XLSX download named after its (translated) title and today."""
+    return Response(
+        export_xlsx(title, columns, rows),
+        media_type=XLSX_MEDIA_TYPE,
+        headers=download_headers(f"{title}-{local_today():%Y%m%d}.xlsx"),
+    )

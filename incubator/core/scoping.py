@@ -13,6 +13,15 @@ NOTHING = -1  # an id no row has: a scoped user without a scope sees nothing
 MAX_ID = 2**31 - 1
 
 
+def int_or_none(value: Any) -> int | None:
+    """An integer a column can hold (32-bit on PostgreSQL), or None: a larger one would overflow."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if -MAX_ID - 1 <= number <= MAX_ID else None
+
+
 def row_id(raw: Any) -> int | None:
     """An id from a query string or form (ASCII digits, 1..MAX_ID), or None for anything else."""
     text = raw if isinstance(raw, str) else str(raw) if isinstance(raw, int) else ""

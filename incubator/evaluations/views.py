@@ -15,7 +15,6 @@ from incubator.core.http import (
     form_data,
     form_list,
     found,
-    int_or_none,
     is_upload,
     see_other,
     settings_of,
@@ -24,6 +23,7 @@ from incubator.core.http import (
 from incubator.core.i18n import N_, _, local_today
 from incubator.core.nav import NavItem
 from incubator.core.roles import ADMIN, ALL_ROLES, APPLICANT, ASSESSOR, COMMUNITY, STAFF, allow
+from incubator.core.scoping import int_or_none
 from incubator.core.web import takes_files
 from incubator.evaluations import forms, rules, service
 from incubator.evaluations.service import EvaluationError

@@ -12,9 +12,9 @@ from typing import Any
 from incubator.applications.tables import Application
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction
-from incubator.core.http import int_or_none
 from incubator.core.i18n import LOCAL_TZ, N_, _, text
-from incubator.core.scoping import row_id, where_all
+from incubator.core.scoping import int_or_none, row_id, where_all
+from incubator.core.xlsx import ExportColumn
 from incubator.ground.tables import Organization
 from incubator.organizations import rules
 from incubator.organizations.service import organization_scope
@@ -23,15 +23,22 @@ from incubator.organizations.service import organization_scope
 FILTERS = ("round", "community", "service_field", "year")
 
 TITLE = N_("孵化流程")
-HEADERS = (
-    N_("阶段"),
-    N_("组织名称"),
-    N_("服务社区"),
-    N_("服务领域"),
-    N_("孵化方式"),
-    N_("进入本阶段时间"),
+COLUMNS = (
+    ExportColumn(N_("阶段"), 12, lambda r: text(rules.stage_label(r["stage"]))),
+    ExportColumn(N_("组织名称"), 34, lambda r: r["name"]),
+    ExportColumn(N_("服务社区"), 12, lambda r: r["community_name"] or _("全街道")),
+    ExportColumn(
+        N_("服务领域"), 12, lambda r: text(rules.label(rules.SERVICE_FIELDS, r["service_field"]))
+    ),
+    ExportColumn(
+        N_("孵化方式"),
+        18,
+        lambda r: (
+            text(rules.label(rules.TRACKS, r["incubation_track"])) if r["incubation_track"] else ""
+        ),
+    ),
+    ExportColumn(N_("进入本阶段时间"), 18, lambda r: r["stage_since"]),
 )
-WIDTHS = (12, 34, 12, 12, 18, 18)
 
 
 async def board_clauses(user: CurrentUser, filters: dict[str, str]) -> list[Any]:
@@ -87,18 +94,3 @@ async def board_rows(user: CurrentUser, filters: dict[str, str]) -> list[dict[st
     rows.sort(key=lambda r: r["stage_since"] or oldest, reverse=True)
     rows.sort(key=lambda r: order.get(r["stage"], len(order)))
     return rows
-
-
-def sheet_rows(rows: list[dict[str, Any]]) -> list[list[Any]]:
-    """The cells of each row, in HEADERS order, labels translated."""
-    return [
-        [
-            text(rules.stage_label(r["stage"])),
-            r["name"],
-            r["community_name"] or _("全街道"),
-            text(rules.label(rules.SERVICE_FIELDS, r["service_field"])),
-            text(rules.label(rules.TRACKS, r["incubation_track"])) if r["incubation_track"] else "",
-            r["stage_since"],
-        ]
-        for r in rows
-    ]

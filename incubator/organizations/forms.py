@@ -2,6 +2,7 @@
 
 from incubator.core.forms import Field
 from incubator.core.i18n import N_
+from incubator.core.pagination import ListSpec
 from incubator.organizations import rules
 
 PROFILE = (
@@ -47,6 +48,8 @@ FILTERS = (
     "archived",
 )
 SORTS = ("name", "registration_date", "created_at")
+# The registry list, as its page, its export and the API read it.
+REGISTRY = ListSpec(FILTERS, SORTS, "name")
 
 PLAN_ITEM = (
     Field(

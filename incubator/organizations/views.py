@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
@@ -17,20 +15,18 @@ from incubator.core import forms as formlib
 from incubator.core.actions import act, submit
 from incubator.core.flash import flash
 from incubator.core.http import (
-    download_headers,
     form_data,
     form_list,
     found,
-    int_or_none,
     is_upload,
     see_other,
     settings_of,
     user_of,
+    xlsx_download,
 )
-from incubator.core.i18n import LOCAL_TZ, N_, _, local_today, text
+from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
-from incubator.core.pagination import page_request, sort_request
 from incubator.core.personal import mask_id_number, mask_phone
 from incubator.core.roles import (
     ADMIN,
@@ -41,12 +37,12 @@ from incubator.core.roles import (
     STAFF,
     allow,
 )
+from incubator.core.scoping import int_or_none
 from incubator.core.web import takes_files
-from incubator.core.xlsx import XLSX_MEDIA_TYPE, workbook_bytes
 from incubator.evaluations import forms as evaluation_forms
 from incubator.evaluations import rules as evaluation_rules
 from incubator.evaluations import service as evaluations
-from incubator.organizations import board_export, forms, rules, service
+from incubator.organizations import board_export, exports, forms, rules, service
 from incubator.organizations import pipeline_service as pipeline
 from incubator.organizations.service import OrganizationError
 from incubator.regions import service as regions
@@ -82,10 +78,6 @@ CHOICES = {
 }
 
 
-def _filters(request: Request) -> dict[str, str]:
-    return {k: request.query_params.get(k, "").strip() for k in forms.FILTERS}
-
-
 def _board_filters(request: Request) -> dict[str, str]:
     return {k: request.query_params.get(k, "").strip() for k in board_export.FILTERS}
 
@@ -117,18 +109,7 @@ class PipelineController(Controller):
     async def export(self, request: Request) -> Response:
         """Every organization the board counts (not only the cards it shows), same filters."""
         rows = await board_export.board_rows(user_of(request), _board_filters(request))
-        body = workbook_bytes(
-            text(board_export.TITLE),
-            [text(h) for h in board_export.HEADERS],
-            board_export.sheet_rows(rows),
-            widths=board_export.WIDTHS,
-        )
-        stamp = dt.datetime.now(LOCAL_TZ).strftime("%Y%m%d")
-        return Response(
-            body,
-            media_type=XLSX_MEDIA_TYPE,
-            headers=download_headers(f"{text(board_export.TITLE)}-{stamp}.xlsx"),
-        )
+        return xlsx_download(text(board_export.TITLE), board_export.COLUMNS, rows)
 
 
 class OrganizationController(Controller):
@@ -137,11 +118,9 @@ class OrganizationController(Controller):
 
     @get("/")
     async def index(self, request: Request) -> Template:
-        filters = _filters(request)
-        sort = sort_request(request.query_params, forms.SORTS, "name")
-        page = await service.list_organizations(
-            user_of(request), filters, page_request(request.query_params), sort
-        )
+        query = forms.REGISTRY.read(request.query_params)
+        filters, sort = query.filters, query.sort
+        page = await service.list_organizations(user_of(request), filters, query.page, sort)
         for row in page.items:
             row["contact_phone"] = mask_phone(row["contact_phone"])
         communities = await regions.community_options()
@@ -151,7 +130,7 @@ class OrganizationController(Controller):
                 "page": page,
                 "filters": filters,
                 "sort": sort,
-                "params": {**filters, "sort": sort.param},
+                "params": query.params,
                 "communities": communities,
                 "label": rules.label,
                 **CHOICES,
@@ -160,45 +139,9 @@ class OrganizationController(Controller):
 
     @get("/export.xlsx")
     async def export(self, request: Request) -> Response:
-        filters = _filters(request)
-        sort = sort_request(request.query_params, forms.SORTS, "name")
-        rows = await service.export_rows(user_of(request), filters, sort)
-        headers = [
-            _("组织名称"), _("统一社会信用代码"), _("组织类型"), _("登记状态"),
-            _("登记（备案）日期"), _("服务领域"), _("服务社区"), _("法定代表人（负责人）"),
-            _("联系人"), _("联系电话"), _("会员（成员）数"), _("专职人员数"), _("志愿者数"),
-            _("党组织形式"),
-        ]  # fmt: skip
-        body = workbook_bytes(
-            _("社会组织名录"),
-            headers,
-            (
-                [
-                    r["name"],
-                    r["credit_code"] or "",
-                    text(rules.label(rules.ORG_TYPES, r["org_type"])),
-                    text(rules.label(rules.REGISTRATION_STATUSES, r["registration_status"])),
-                    r["registration_date"],
-                    text(rules.label(rules.SERVICE_FIELDS, r["service_field"])),
-                    r["community_name"] or "",
-                    r["legal_representative"],
-                    r["contact_name"],
-                    mask_phone(r["contact_phone"]),
-                    r["members_count"],
-                    r["staff_count"],
-                    r["volunteers_count"],
-                    text(rules.label(rules.PARTY_ORG_FORMS, r["party_org_form"])),
-                ]
-                for r in rows
-            ),
-            widths=(34, 22, 16, 10, 14, 10, 12, 14, 10, 14, 10, 10, 10, 14),
-        )
-        stamp = dt.datetime.now(LOCAL_TZ).strftime("%Y%m%d")
-        return Response(
-            body,
-            media_type=XLSX_MEDIA_TYPE,
-            headers=download_headers(f"{_('社会组织名录')}-{stamp}.xlsx"),
-        )
+        query = forms.REGISTRY.read(request.query_params)
+        rows = await service.export_rows(user_of(request), query.filters, query.sort)
+        return xlsx_download(text(exports.TITLE), exports.COLUMNS, rows)
 
     async def _form_page(
         self, form: formlib.Form, organization: dict | None, status: int = 200

@@ -21,7 +21,6 @@ from incubator.core.flash import flash
 from incubator.core.http import (
     download_headers,
     found,
-    int_or_none,
     see_other,
     settings_of,
     user_of,
@@ -30,6 +29,7 @@ from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.nav import NavItem
 from incubator.core.pagination import query_string, sort_request
 from incubator.core.roles import ADMIN, ALL_ROLES, ASSESSOR, STAFF, allow
+from incubator.core.scoping import int_or_none
 from incubator.core.xlsx import XLSX_MEDIA_TYPE
 from incubator.reporting import documents, dossier, jobs, ledger, showcase
 from incubator.reporting.worker import Progress, ProgressCallback, ReportFailed

@@ -10,10 +10,11 @@ from litestar.response import Redirect, Template
 from incubator.core.actions import act, submit
 from incubator.core.flash import flash
 from incubator.core.forms import Field, Form, bind, empty
-from incubator.core.http import form_data, form_list, int_or_none, see_other, user_of
+from incubator.core.http import form_data, form_list, see_other, user_of
 from incubator.core.i18n import N_, _
 from incubator.core.nav import NavItem
 from incubator.core.roles import ADMIN, ASSESSOR, STAFF, allow
+from incubator.core.scoping import int_or_none
 from incubator.reviews import service
 from incubator.reviews.service import ReviewError
 from incubator.scoring import rules as scoring_rules

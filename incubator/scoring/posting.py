@@ -9,9 +9,10 @@ from litestar import Request
 from litestar.response import Redirect
 
 from incubator.core.flash import flash
-from incubator.core.http import int_or_none, see_other
+from incubator.core.http import see_other
 from incubator.core.i18n import _, text
 from incubator.core.locking import StaleVersionError
+from incubator.core.scoping import int_or_none
 from incubator.scoring.forms import sheet_inputs, sheet_points
 
 # (sheet version, points, comments, overall comment, submit) -> the sheet's total
