@@ -56,5 +56,3 @@ TOKEN_CREATE = (
     # Empty: INCUBATOR_TOKEN_DAYS, which is also the longest term (checked by the service).
     Field("days", N_("有效天数"), kind="int", low=1, high=3650),
 )
-
-USER_FILTERS = ("q", "role", "active")

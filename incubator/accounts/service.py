@@ -23,7 +23,7 @@ from incubator.core.db import read_transaction, write_transaction
 from incubator.core.errors import ServiceError
 from incubator.core.i18n import N_, _, text
 from incubator.core.locking import update_versioned
-from incubator.core.pagination import Page, PageRequest, Sort, paginate
+from incubator.core.pagination import ListSpec, Page, PageRequest, Sort, paginate
 from incubator.core.passwords import hash_password, verify_password
 from incubator.core.scoping import NotVisible
 from incubator.ground.tables import Community, Organization, User
@@ -353,6 +353,8 @@ USER_SORTS = {
     "role": User.role,
     "last_login_at": User.last_login_at,
 }
+# The users list: its filters and orders, as its page reads them.
+USERS = ListSpec(("q", "role", "active"), tuple(USER_SORTS), "username")
 
 
 async def list_users(filters: dict[str, str], request: PageRequest, sort: Sort) -> Page:

@@ -19,7 +19,6 @@ from incubator.core.http import form_data, found, safe_next, see_other, settings
 from incubator.core.i18n import N_, _, text
 from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
-from incubator.core.pagination import page_request, sort_request
 from incubator.core.roles import ADMIN, PUBLIC_ROUTE, allow, allow_signed_in
 from incubator.core.web import SESSION_COOKIE, client_ip, set_session_cookie
 
@@ -192,16 +191,16 @@ class UserAdminController(Controller):
 
     @get("/")
     async def index(self, request: Request) -> Template:
-        params = {k: request.query_params.get(k, "") for k in forms.USER_FILTERS}
-        sort = sort_request(request.query_params, list(service.USER_SORTS), "username")
-        page = await service.list_users(params, page_request(request.query_params), sort)
+        query = service.USERS.read(request.query_params)
+        params, sort = query.filters, query.sort
+        page = await service.list_users(params, query.page, sort)
         return Template(
             "accounts/users.html",
             context={
                 "page": page,
                 "filters": params,
                 "sort": sort,
-                "params": {**params, "sort": sort.param},
+                "params": query.params,
                 "role_choices": forms.ROLE_CHOICES,
             },
         )

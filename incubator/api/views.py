@@ -14,7 +14,7 @@ from litestar.params import FromQuery, PathParameter, QueryParameter
 
 from incubator.activities import service as activities
 from incubator.core.http import user_of
-from incubator.core.pagination import MAX_PAGE_SIZE, PageRequest, page_request
+from incubator.core.pagination import MAX_PAGE_SIZE, page_request
 from incubator.core.pagination import Page as ListPage
 from incubator.core.personal import mask_phone
 from incubator.core.roles import ADMIN, ASSESSOR, COMMUNITY, STAFF, allow, allow_signed_in
@@ -264,8 +264,8 @@ class ApiV1Controller(Controller):
         page: Page = 1,
         page_size: PageSize = 20,
     ) -> CommunityList:
-        paging: PageRequest = page_request({"page": page, "page_size": page_size})
-        result = await regions.list_communities(user_of(request), paging)
+        query = regions.COMMUNITIES.read({"page": page, "page_size": page_size})
+        result = await regions.list_communities(user_of(request), query.page)
         return CommunityList.of(
             result,
             lambda r: CommunityItem(

@@ -10,11 +10,12 @@ from litestar.response import Template
 from incubator.core.audit import ACTION_LABELS, TABLE_LABELS, search
 from incubator.core.i18n import N_
 from incubator.core.nav import NavItem
-from incubator.core.pagination import page_request
+from incubator.core.pagination import ListSpec
 from incubator.core.roles import ADMIN, allow
 
 NAV = (NavItem(N_("审计日志"), "/admin/audit", frozenset({ADMIN}), order=910),)
 FILTERS = ("table", "action", "actor", "record", "date_from", "date_to")
+AUDIT = ListSpec(FILTERS, page_size=50)
 
 
 def _date(raw: str) -> dt.date | None:
@@ -30,7 +31,8 @@ class AuditController(Controller):
 
     @get("/")
     async def index(self, request: Request) -> Template:
-        filters = {k: request.query_params.get(k, "").strip() for k in FILTERS}
+        query = AUDIT.read(request.query_params)
+        filters = query.filters
         page, tables, actions = await search(
             table=filters["table"],
             action=filters["action"],
@@ -38,7 +40,7 @@ class AuditController(Controller):
             record=filters["record"],
             date_from=_date(filters["date_from"]),
             date_to=_date(filters["date_to"]),
-            request=page_request(request.query_params, default_size=50),
+            request=query.page,
         )
         return Template(
             "admin/audit.html",

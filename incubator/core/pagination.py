@@ -118,7 +118,7 @@ class ListQuery:
     @property
     def params(self) -> dict[str, str]:
         """The filters and the order, for pagination, sort and export links."""
-        return {**self.filters, "sort": self.sort.param}
+        return {**self.filters, **({"sort": self.sort.param} if self.sort.key else {})}
 
 
 @dataclass(frozen=True)
@@ -128,8 +128,8 @@ class ListSpec:
     query through it, so they filter and sort alike."""
 
     filters: Sequence[str]
-    sorts: Sequence[str]
-    default_sort: str
+    sorts: Sequence[str] = ()
+    default_sort: str = ""  # none: the list has one order of its own
     page_size: int = DEFAULT_PAGE_SIZE
 
     def read(self, params: Mapping[str, Any]) -> ListQuery:

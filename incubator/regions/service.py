@@ -7,10 +7,12 @@ from piccolo.query.functions.aggregate import Count
 from incubator.core import audit
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
-from incubator.core.pagination import Page, PageRequest, paginate
+from incubator.core.pagination import ListSpec, Page, PageRequest, paginate
 from incubator.core.scoping import scope_filter
 from incubator.ground.tables import Community, Grid, Street
 
+# The communities list: a name search, in the order of their codes.
+COMMUNITIES = ListSpec(("q",))
 COMMUNITY_COLUMNS = (
     Community.id,
     Community.name,

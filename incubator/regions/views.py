@@ -9,7 +9,6 @@ from litestar.response import Template
 from incubator.core.http import found, user_of
 from incubator.core.i18n import N_
 from incubator.core.nav import NavItem
-from incubator.core.pagination import page_request
 from incubator.core.roles import ADMIN, ASSESSOR, COMMUNITY, STAFF, allow
 from incubator.regions import importer, service
 from incubator.sheets.views import import_controller
@@ -24,10 +23,9 @@ class CommunityController(Controller):
 
     @get("/")
     async def index(self, request: Request) -> Template:
-        q = request.query_params.get("q", "").strip()
-        page = await service.list_communities(
-            user_of(request), page_request(request.query_params), q
-        )
+        query = service.COMMUNITIES.read(request.query_params)
+        q = query.filters["q"]
+        page = await service.list_communities(user_of(request), query.page, q)
         user = user_of(request)
         return Template(
             "regions/communities.html",

@@ -2,6 +2,7 @@
 
 from incubator.core.forms import Field
 from incubator.core.i18n import N_
+from incubator.core.pagination import ListSpec
 from incubator.workitems import rules
 
 KIND_CHOICES = [(k.code, k.label) for k in rules.kinds()]
@@ -28,3 +29,4 @@ REASSIGN = (
 )
 
 FILTERS = ("kind", "state", "mine")
+ITEMS = ListSpec(FILTERS)

@@ -13,7 +13,6 @@ from incubator.core.http import form_data, found, see_other, user_of
 from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.locking import StaleVersionError
 from incubator.core.nav import NavItem
-from incubator.core.pagination import page_request
 from incubator.core.roles import (
     ADMIN,
     APPLICANT,
@@ -47,9 +46,9 @@ class WorkItemController(Controller):
     @get("/")
     async def index(self, request: Request) -> Template:
         user = user_of(request)
-        filters = {k: request.query_params.get(k, "") for k in forms.FILTERS}
-        filters["state"] = filters["state"] or "open"
-        page = await service.list_items(user, filters, page_request(request.query_params))
+        query = forms.ITEMS.read(request.query_params)
+        filters = {**query.filters, "state": query.filters["state"] or "open"}
+        page = await service.list_items(user, filters, query.page)
         return Template(
             "workitems/index.html",
             context={
