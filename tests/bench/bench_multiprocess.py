@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import email
+import email.header
 import os
 import re
 import signal
@@ -68,6 +70,11 @@ def process(env: dict[str, str], *command: str, port: int | None = None):
             os.killpg(child.pid, signal.SIGKILL)
 
 
+def _subject(message: str) -> str:
+    parsed = email.message_from_string(message)
+    return str(email.header.make_header(email.header.decode_header(parsed["Subject"] or "")))
+
+
 def signed_in(base: str, username: str) -> httpx.Client:
     client = httpx.Client(base_url=base, timeout=60, follow_redirects=False)
     token = CSRF.search(client.get("/login").text)[1]
@@ -80,7 +87,9 @@ def signed_in(base: str, username: str) -> httpx.Client:
 
 def ask(client: httpx.Client) -> int:
     answer = client.get(LEDGER, headers={"Accept": "text/html"})
-    return int(re.fullmatch(r"/reports/jobs/(\d+)", answer.headers["location"])[1])
+    location = answer.headers.get("location", "")
+    assert location.startswith("/reports/jobs/"), (answer.status_code, answer.text[:300])
+    return int(re.fullmatch(r"/reports/jobs/(\d+)", location)[1])
 
 
 def wait_done(client: httpx.Client, entry: int) -> str:
@@ -114,7 +123,7 @@ def run(name: str, env: dict[str, str], args) -> bool:
         sql(
             settings,
             'INSERT INTO notification ("user", created_at, title, body, link) '
-            "SELECT $1, max(created_at), $2, '', '' FROM notification",
+            "SELECT $1, max(created_at), $2, '', '' FROM app_user",
             user,
             f"压测通知 {n:04d}",
         )
@@ -150,7 +159,7 @@ def run(name: str, env: dict[str, str], args) -> bool:
             time.sleep(0.5)
         email_seconds = time.monotonic() - started
     smtp.stop()
-    subjects = [re.search(r"压测通知 \d{4}", m) for m in smtp.messages]
+    subjects = [re.search(r"压测通知 \d{4}", _subject(m)) for m in smtp.messages]
     sent = [s[0] for s in subjects if s]
     duplicates = len(sent) - len(set(sent))
     print(
