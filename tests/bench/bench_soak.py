@@ -46,6 +46,7 @@ sys.path.insert(0, str(ROOT))
 
 from incubator.settings import load_settings  # noqa: E402
 from tests.bench.backends import prepare, run_each  # noqa: E402
+from tests.support.forms import form_on  # noqa: E402
 from tests.support.live_server import free_port  # noqa: E402
 
 CSRF = re.compile(r'name="_csrf_token" value="([^"]+)"')
@@ -209,6 +210,19 @@ async def staff_member(number: int, base: str, tally: Tally, until: float, rng: 
             waiting = [o for o in tally.submissions if o not in tally.moved]
             if waiting and rng.random() < 0.5:
                 oid = rng.choice(waiting)
+                # The profile screening needs, as staff complete it from the paper file.
+                edit = await user.request("GET", f"/organizations/{oid}/edit")
+                try:
+                    profile = form_on(edit.text, f"/organizations/{oid}/edit").values()
+                except AssertionError:  # no form: the server answered something else
+                    raise Down() from None
+                profile |= {
+                    "legal_representative": "压测负责人",
+                    "contact_phone": "13951234567",
+                    "address": "龙虎塘街道祥龙社区",
+                    "description": "社区读书会，每周活动",
+                }
+                await user.request("POST", f"/organizations/{oid}/edit", data=profile)
                 page = await user.request("GET", f"/organizations/{oid}")
                 version = VERSION.search(page.text)
                 if version:
@@ -394,6 +408,10 @@ def verify(env: dict[str, str], tally: Tally) -> list[str]:
             path = storage_path(settings.uploads_dir, row["storage_name"])
             if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
                 problems.append(f"organization {oid}: {document} file missing or altered")
+    for oid in tally.moved:
+        stage = sql(settings, "SELECT stage FROM organization WHERE id = $1", oid)[0]["stage"]
+        if stage != "screening":
+            problems.append(f"organization {oid}: moved to screening, found {stage}")
     for note in tally.notes:
         found = sql(
             settings, "SELECT count(*) AS n FROM organization_event WHERE reason = $1", note
