@@ -222,7 +222,7 @@ def _read_sheet(sheet: Sheet, worksheet: Any, prefix: bool) -> list[RawRow]:
             values[key] = cell.value.strip() if isinstance(cell.value, str) else cell.value
         if not any(v not in (None, "") for v in values.values()) and not problems:
             continue  # an empty row
-        if number == 2 and cells and is_help_row(sheet, values, cells[0].value):
+        if number == 2 and cells and is_help_row(sheet, cells[0].value):
             continue
         out.append(RawRow(number, values, problems))
         if len(out) > MAX_ROWS:

@@ -309,7 +309,7 @@ def header_positions(
     return positions, missing, unknown
 
 
-def is_help_row(sheet: Sheet, values: Mapping[str, Any], first_cell: Any) -> bool:
+def is_help_row(sheet: Sheet, first_cell: Any) -> bool:
     """The template's explanation row: its first cell starts with 说明 (or is a column's help,
     as templates downloaded before this rule have it)."""
     first = str(first_cell or "").strip()

@@ -53,8 +53,8 @@ def import_controller(
 ) -> type[Controller]:
     """The import pages of `book` under `path`, for `roles`. `back` is the (path, label) of the
     list the records land in; `title` and `template_name` are N_() literals."""
-    max_mb = book.importers[0].max_bytes // 1024 // 1024
     max_bytes = max(i.max_bytes for i in book.importers)
+    max_mb = max_bytes // 1024 // 1024
     page = {
         "title": title,
         "back": back,

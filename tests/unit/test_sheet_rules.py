@@ -179,6 +179,6 @@ def test_the_header_maps_columns_in_any_order_and_names_the_unknown_and_the_miss
 
 
 def test_the_help_row_is_known_by_its_first_cell():
-    assert is_help_row(SHEET, {}, "说明：必填")
-    assert is_help_row(SHEET, {}, "必填")  # a template from before the 说明 rule
-    assert not is_help_row(SHEET, {}, "LHT-01")
+    assert is_help_row(SHEET, "说明：必填")
+    assert is_help_row(SHEET, "必填")  # a template from before the 说明 rule
+    assert not is_help_row(SHEET, "LHT-01")
