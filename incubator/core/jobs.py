@@ -99,6 +99,9 @@ async def enqueue(
         raise ValueError(f"unknown job kind {kind!r}")
     async with db.write_transaction():
         if dedupe_key is not None:
+            # A job under this key whose process died is over: asking again starts a new one
+            # at once instead of waiting on the dead one until a runner's chores notice it.
+            await _interrupt_stale(Job.dedupe_key == dedupe_key)
             existing = await _active_with_key(dedupe_key)
             if existing is not None:
                 return existing
@@ -317,9 +320,16 @@ async def schedule_periodic(kind_names: Iterable[str] | None = None) -> None:
 async def mark_interrupted() -> int:
     """Running jobs whose process stopped: marked interrupted, so their places are free and a
     periodic one is scheduled again."""
+    return await _interrupt_stale()
+
+
+async def _interrupt_stale(*where: Any) -> int:
+    condition = (Job.status == RUNNING) & (Job.heartbeat_at < _beating_since())
+    for clause in where:
+        condition &= clause
     rows = (
         await Job.update({Job.status: INTERRUPTED, Job.finished_at: _now()})
-        .where((Job.status == RUNNING) & (Job.heartbeat_at < _beating_since()))
+        .where(condition)
         .returning(Job.id)
     )
     return len(rows)

@@ -15,7 +15,10 @@ acknowledged submission must be in the database exactly once with its files (che
 stored files on disk match what was sent), every acknowledged note exactly once; no answer may be
 5xx and no log line may say "database is locked". With --kills N the server's process group is
 killed with SIGKILL N times; after each kill the database must pass its consistency check before
-the server starts again, and afterwards no job may be left running.
+the server starts again. Every ledger is a background job (each asks for a different date range, so
+few come from the cache): the report entries whose job was running at a kill are followed after
+the load as their owner sees them: each must show as interrupted once its heartbeat is stale, and
+asking for the same report again must complete it (a PDF). Afterwards no job may be left running.
 
 Prints requests, throughput, p50/p95 of the submit step, and the checks; exits 1 when a check
 fails. tests/integration/test_soak.py runs a 30-second version in CI.
@@ -26,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import datetime as dt
 import hashlib
 import os
 import random
@@ -44,6 +48,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from incubator.core.jobs import STALE_SECONDS  # noqa: E402
 from incubator.settings import load_settings  # noqa: E402
 from tests.bench.backends import prepare, run_each  # noqa: E402
 from tests.support.forms import form_on  # noqa: E402
@@ -67,6 +72,9 @@ class Tally:
     notes: set[str] = field(default_factory=set)
     moved: set[int] = field(default_factory=set)
     unavailable: int = 0  # requests refused while the server was down (crash mode)
+    # Report entries whose job was running when the server was killed: (entry, owner, address).
+    killed_reports: list[tuple[int, str, str]] = field(default_factory=list)
+    reports_retried: int = 0  # of those: shown interrupted, then completed when asked again
 
 
 class Down(Exception):
@@ -259,24 +267,70 @@ async def assessor(number: int, base: str, tally: Tally, until: float, rng: rand
             if not signed_in:
                 await user.login("assessor" if number % 2 == 0 else "assessor2")
                 signed_in = True
-            community = rng.randint(1, 6)
+            # A date range of its own: few ledgers come from the cache, most are rendered.
+            start = dt.date(2017, 1, 1) + dt.timedelta(days=rng.randint(0, 300))
+            photos = rng.choice(("0", "1"))
             response = await user.request(
-                "GET", f"/reports/ledger.pdf?year=2017&community={community}"
+                "GET",
+                f"/reports/ledger.pdf?year=2017&community={rng.randint(1, 6)}"
+                f"&date_from={start}&photos={photos}",
             )
-            location = response.headers.get("location", "")
-            for _ in range(60):  # a queued report: follow its job as the page does
-                if not location.startswith("/reports/jobs/"):
-                    break
-                status = await user.request("GET", location.rstrip("/") + "/status")
-                if status.status_code != 200 or not status.json().get("running", False):
-                    break
-                await asyncio.sleep(1)
+            await follow_report(user, response, 60)
         except Down:
             signed_in = False
             user.client.cookies.clear()
             await asyncio.sleep(0.5)
         await asyncio.sleep(rng.uniform(1, 3))
     await user.client.aclose()
+
+
+async def follow_report(user: User, response: httpx.Response, seconds: int) -> dict | None:
+    """A queued report followed as its page does, until it ends: its last status (None when the
+    answer was the PDF itself or something else)."""
+    location = response.headers.get("location", "")
+    if not location.startswith("/reports/jobs/"):
+        return None
+    status: dict = {}
+    for _ in range(seconds):
+        answer = await user.request("GET", location.rstrip("/") + "/status")
+        if answer.status_code != 200:
+            return None
+        status = answer.json() | {"entry": location.rstrip("/")}
+        if not status.get("running", False):
+            break
+        await asyncio.sleep(1)
+    return status
+
+
+async def retry_killed_reports(base: str, tally: Tally, problems: list[str]) -> None:
+    """Each report whose job a kill stopped: as its owner, it shows as interrupted (not as
+    running forever), and asking for it again completes it."""
+    for entry, owner, address in tally.killed_reports:
+        user = User(base, tally)
+        try:
+            await user.login(owner)
+            answer = await user.request("GET", f"/reports/jobs/{entry}/status")
+            shown = answer.json() if answer.status_code == 200 else {}
+            if shown.get("running", True) or shown.get("status") != "failed":
+                problems.append(f"report {entry} killed mid-run shows {shown}")
+                continue
+            again = await user.request("GET", address)
+            if again.status_code == 200 and again.content.startswith(b"%PDF"):
+                tally.reports_retried += 1  # made meanwhile by another job of the same key
+                continue
+            ended = await follow_report(user, again, 180)
+            if ended is None or ended.get("status") != "done":
+                problems.append(f"report {entry} asked again: {again.status_code} {ended}")
+                continue
+            pdf = await user.request("GET", ended["entry"] + "/file")
+            if pdf.status_code != 200 or not pdf.content.startswith(b"%PDF"):
+                problems.append(f"report {entry} asked again: no PDF ({pdf.status_code})")
+                continue
+            tally.reports_retried += 1
+        except Down:
+            problems.append(f"report {entry}: the server did not answer")
+        finally:
+            await user.client.aclose()
 
 
 # --- the servers --------------------------------------------------------------------------------
@@ -376,6 +430,19 @@ def consistency(env: dict[str, str]) -> str:
     return "ok" if orphans == 0 else f"{orphans} application files without a stored file"
 
 
+def running_reports(env: dict[str, str]) -> list[tuple[int, str, str]]:
+    """Report entries whose job is running (right after a kill: the jobs the kill stopped)."""
+    from tests.conftest import sql
+
+    rows = sql(
+        load_settings(env),
+        "SELECT r.id, u.username, r.address FROM report_job r JOIN job j ON j.id = r.job_id "
+        "JOIN app_user u ON u.id = r.created_by WHERE j.status = 'running' AND r.status IN "
+        "('queued', 'running')",
+    )
+    return [(row["id"], row["username"], row["address"]) for row in rows]
+
+
 def verify(env: dict[str, str], tally: Tally) -> list[str]:
     from incubator.core.files import storage_path
     from tests.conftest import sql
@@ -429,8 +496,6 @@ def verify(env: dict[str, str], tally: Tally) -> list[str]:
 
 
 def dt_now_minus(seconds: int):
-    import datetime as dt
-
     return dt.datetime.now(dt.UTC) - dt.timedelta(seconds=seconds)
 
 
@@ -462,15 +527,19 @@ def soak(
     workers: int,
     job_worker: bool,
     kills: int = 0,
+    retry_killed: bool = True,
     seed: int = 2017,
     alongside: Callable[[Servers, Tally, float], Awaitable[None]] | None = None,
 ) -> Result:
-    """Runs the load; `alongside(servers, tally, until)` runs at the same time (a backup)."""
+    """Runs the load; `alongside(servers, tally, until)` runs at the same time (a backup).
+    With `retry_killed`, reports a kill stopped are checked afterwards (interrupted, then done
+    when asked again): up to STALE_SECONDS more."""
     env = {
         **env,
         "INCUBATOR_REGISTER_MAX_PER_ADDRESS": "10000",
         "INCUBATOR_MAX_UPLOAD_MB": "6",
         "INCUBATOR_LOGIN_MAX_FAILURES_PER_ADDRESS": "10000",
+        "INCUBATOR_REPORT_INLINE_PAGES": "0",  # every ledger is a job, for the kills to stop
     }
     prepare(env)
     servers = Servers(env, workers, job_worker)
@@ -500,6 +569,12 @@ def soak(
         if alongside is not None:
             tasks.append(alongside(servers, tally, until))
         await asyncio.gather(*tasks)
+        if tally.killed_reports and retry_killed:
+            # Until the last kill's jobs are stale, they still look alive.
+            await asyncio.sleep(max(0.0, last_kill[0] + STALE_SECONDS + 2 - time.monotonic()))
+            await retry_killed_reports(servers.base, tally, problems)
+
+    last_kill = [0.0]
 
     async def killer(until: float) -> None:
         gap = seconds / (kills + 1)
@@ -508,6 +583,8 @@ def soak(
             if time.monotonic() > until:
                 break
             await asyncio.to_thread(servers.kill)
+            last_kill[0] = time.monotonic()
+            tally.killed_reports += await asyncio.to_thread(running_reports, env)
             state = await asyncio.to_thread(consistency, env)
             if state != "ok":
                 problems.append(f"after a kill: {state}")
@@ -532,7 +609,9 @@ def report(name: str, result: Result) -> bool:
         f"submit p50 {result.percentile(0.5) * 1000:.0f} ms "
         f"p95 {result.percentile(0.95) * 1000:.0f} ms, "
         f"notes {len(tally.notes)}, moved {len(tally.moved)}, kills {result.kills}, "
-        f"refused while down {tally.unavailable}"
+        f"refused while down {tally.unavailable}, reports stopped by a kill "
+        f"{len(tally.killed_reports)} (shown interrupted and completed when asked again "
+        f"{tally.reports_retried})"
     )
     print(
         f"[{name}] 5xx {len(tally.server_errors)} {tally.server_errors[:5]}, "

@@ -171,6 +171,26 @@ def test_one_job_per_key_while_one_is_under_way(settings):
     _run(settings, scenario)
 
 
+def test_asking_again_after_the_process_died_starts_a_new_job_at_once(settings):
+    async def scenario() -> None:
+        dead = await jobs.enqueue("test.echo", dedupe_key="report:same")
+        assert await jobs.claim("dead-process", ["test.echo"]) is not None
+        # Alive (within the heartbeat): asking again joins the job under way.
+        assert await jobs.enqueue("test.echo", dedupe_key="report:same") == dead
+        old = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=jobs.STALE_SECONDS + 5)
+        await Job.update({Job.heartbeat_at: old}).where(Job.id == dead)
+        # Dead, and no runner's chores have noticed yet: a new job, the dead one interrupted.
+        fresh = await jobs.enqueue("test.echo", dedupe_key="report:same")
+        assert fresh != dead
+        assert (await Job.select(Job.status).where(Job.id == dead).first())["status"] == (
+            jobs.INTERRUPTED
+        )
+        assert await jobs.Runner(["test.echo"]).run_until_idle() == 1
+        assert (await jobs.get(fresh))["status"] == jobs.DONE
+
+    _run(settings, scenario)
+
+
 def test_periodic_work_is_scheduled_once_and_again_after_it_ran(settings):
     async def scenario() -> None:
         await asyncio.gather(*(jobs.schedule_periodic() for _ in range(4)))

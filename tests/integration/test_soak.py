@@ -29,6 +29,7 @@ def test_thirty_seconds_of_mixed_work_lose_nothing_even_through_a_kill():
             workers=2,
             job_worker=False,
             kills=1,
+            retry_killed=False,  # the 30 s wait for a stale heartbeat: test_jobs covers it
         )
         assert report("SQLite", result), result.problems
         assert len(result.tally.submissions) >= 3
