@@ -36,6 +36,7 @@ from incubator.core.web import (
     template_engine,
 )
 from incubator.evaluations import views as evaluation_views
+from incubator.facilities import views as facility_views
 from incubator.home import my_work
 from incubator.home import views as home_views
 from incubator.notifications import views as notification_views
@@ -67,6 +68,7 @@ MODULES = (
     evaluation_views,
     report_views,
     region_views,
+    facility_views,
     workitem_views,
     scoring_views,
     account_views,

@@ -8,6 +8,7 @@ import datetime as dt
 from incubator.accounts import service as accounts
 from incubator.activities import importer as activity_import
 from incubator.core import jobs
+from incubator.facilities import importer as facility_import
 from incubator.notifications import service as notifications
 from incubator.regions import importer as region_import
 from incubator.reporting import jobs as report_jobs
@@ -20,7 +21,7 @@ EMAIL = "notifications.email"
 HOUSEKEEPING_EVERY = dt.timedelta(minutes=10)
 EMAIL_EVERY = dt.timedelta(minutes=1)
 # Every sheet (or workbook) users import: the one import job kind runs them all.
-BOOKS = (activity_import.BOOK, region_import.BOOK)
+BOOKS = (activity_import.BOOK, region_import.BOOK, facility_import.BOOK)
 
 
 def register_kinds(settings: Settings, renderer: Renderer) -> list[str]:

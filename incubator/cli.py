@@ -116,6 +116,7 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
     from incubator.demo import existing_demo_accounts, seed_demo
     from incubator.demo_activities import seed_activities_demo
     from incubator.demo_evaluations import seed_evaluations_demo
+    from incubator.demo_facilities import seed_facilities_demo
     from incubator.demo_pipeline import seed_pipeline_demo
 
     async def seed() -> list:
@@ -124,6 +125,7 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
             await seed_pipeline_demo(settings.uploads_dir)
             await seed_activities_demo()
             await seed_evaluations_demo()
+            await seed_facilities_demo()
         return created
 
     accounts = _with_database(settings, seed)

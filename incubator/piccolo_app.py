@@ -15,6 +15,7 @@ from incubator.applications.tables import Application, ApplicationFile, Recruitm
 from incubator.center.tables import Desk, DeskAllocation, EntryAgreement, Room, SupportRecord
 from incubator.core.tables import AuditLog, Counter, Job, StoredFile
 from incubator.evaluations.tables import ComplianceRecord, Evaluation
+from incubator.facilities.tables import FacilityProject, MealPoint, StationCheck
 from incubator.ground.tables import Community, Grid, Organization, Street, User
 from incubator.notifications.tables import Notification
 from incubator.organizations.tables import (
@@ -71,6 +72,9 @@ APP_CONFIG = AppConfig(
         SheetImport,
         Evaluation,
         ComplianceRecord,
+        FacilityProject,
+        MealPoint,
+        StationCheck,
     ],
     migration_dependencies=[],
     commands=[],

@@ -14,12 +14,14 @@ from litestar.params import FromQuery, PathParameter, QueryParameter
 
 from incubator.activities import service as activities
 from incubator.core.http import user_of
+from incubator.core.i18n import local_today
 from incubator.core.pagination import MAX_PAGE_SIZE, page_request
 from incubator.core.pagination import Page as ListPage
 from incubator.core.personal import mask_phone
 from incubator.core.roles import ADMIN, ASSESSOR, COMMUNITY, STAFF, allow, allow_signed_in
 from incubator.core.scoping import MAX_ID
 from incubator.evaluations import service as evaluations
+from incubator.facilities import service as facilities
 from incubator.organizations import forms as organization_forms
 from incubator.organizations import pipeline_service as pipeline
 from incubator.organizations import service as organizations
@@ -429,9 +431,107 @@ class EvaluationApiController(Controller):
         )
 
 
+@dataclass
+class FacilityItem:
+    id: int
+    number: str
+    community_id: int
+    community: str
+    year: int
+    name: str
+    kind: str
+    status: str
+    due_date: dt.date | None
+    overdue: bool
+    budget: str
+    spending: str
+    lead_unit: str
+    partner_units: str
+    submitted_on: dt.date | None
+    approved_on: dt.date | None
+    completed_on: dt.date | None
+    in_use_on: dt.date | None
+
+
+@dataclass
+class FacilityTotals:
+    count: int
+    budget: str
+    spending: str
+
+
+@dataclass
+class FacilityList(ApiPage):
+    items: list[FacilityItem]
+    totals: FacilityTotals
+
+
+class FacilityApiController(Controller):
+    path = "/api/v1/facilities"
+    tags = ["v1"]
+    opt = allow(ADMIN, STAFF, ASSESSOR, COMMUNITY)
+
+    @get("/", responses=ERRORS)
+    async def index(
+        self,
+        request: Request,
+        page: Page = 1,
+        page_size: PageSize = 20,
+        community: IdFilter = None,
+        year: Year = None,
+        kind: FromQuery[str | None] = None,
+        status: FromQuery[str | None] = None,
+        overdue: FromQuery[bool] = False,
+    ) -> FacilityList:
+        """社区阵地建设 projects in the caller's scope, by number, with the filtered totals;
+        `status` is a step of the course (drafting, submitted, returned, implementing,
+        completed, in_use, cancelled)."""
+        filters = {
+            "community": str(community) if community is not None else "",
+            "year": str(year) if year is not None else "",
+            "kind": kind or "",
+            "status": status or "",
+            "due": "overdue" if overdue else "",
+        }
+        query = facilities.PROJECTS.read({**filters, "page": page, "page_size": page_size})
+        result, totals = await facilities.list_projects(
+            user_of(request), query.filters, query.page, query.sort
+        )
+        today = local_today()
+        return FacilityList.of(
+            result,
+            lambda r: FacilityItem(
+                id=r["id"],
+                number=r["number"],
+                community_id=r["community"],
+                community=r["community_name"],
+                year=r["year"],
+                name=r["name"],
+                kind=r["kind"],
+                status=r["status"],
+                due_date=r["due_date"] if r["is_open"] else None,
+                overdue=bool(r["is_open"] and r["due_date"] and r["due_date"] < today),
+                budget=str(r["budget"]),
+                spending=str(r["spending"]),
+                lead_unit=r["lead_unit"],
+                partner_units=r["partner_units"],
+                submitted_on=r["submitted_on"],
+                approved_on=r["approved_on"],
+                completed_on=r["completed_on"],
+                in_use_on=r["in_use_on"],
+            ),
+            totals=FacilityTotals(
+                count=totals["count"],
+                budget=str(totals["budget"]),
+                spending=str(totals["spending"]),
+            ),
+        )
+
+
 ROUTES = [
     ApiV1Controller,
     OrganizationApiController,
     ActivityApiController,
     EvaluationApiController,
+    FacilityApiController,
 ]

@@ -72,8 +72,13 @@ def download_headers(filename: str, inline: bool = False) -> dict[str, str]:
 
 def xlsx_download(title: str, columns: Sequence[ExportColumn], rows: Sequence[Any]) -> Response:
     """A list's rows as an XLSX download named after its (translated) title and today."""
+    return xlsx_response(export_xlsx(title, columns, rows), title)
+
+
+def xlsx_response(content: bytes, title: str) -> Response:
+    """A workbook as a download named after its (translated) title and today."""
     return Response(
-        export_xlsx(title, columns, rows),
+        content,
         media_type=XLSX_MEDIA_TYPE,
         headers=download_headers(f"{title}-{local_today():%Y%m%d}.xlsx"),
     )

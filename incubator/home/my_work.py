@@ -28,7 +28,7 @@ class MyWorkController(Controller):
         today = local_today()
         follow_ups = await workitems.due_lists(user, today, kinds=("follow_up",))
         milestones = await workitems.due_lists(
-            user, today, kinds=("milestone", "report", "rectification")
+            user, today, kinds=("milestone", "report", "rectification", "facility_project")
         )
         my_reviews = [
             r

@@ -10,7 +10,17 @@ from incubator.core import db, i18n
 from incubator.core.http import form_data, safe_next, see_other, settings_of, user_of
 from incubator.core.i18n import N_, local_today
 from incubator.core.nav import NavItem
-from incubator.core.roles import ADMIN, ALL_ROLES, APPLICANT, PUBLIC_ROUTE, allow_signed_in
+from incubator.core.roles import (
+    ADMIN,
+    ALL_ROLES,
+    APPLICANT,
+    ASSESSOR,
+    COMMUNITY,
+    PUBLIC_ROUTE,
+    STAFF,
+    allow_signed_in,
+)
+from incubator.facilities import service as facilities
 from incubator.notifications import service as notifications
 from incubator.organizations import service as organizations
 from incubator.regions import service as regions
@@ -33,6 +43,10 @@ class HomeController(Controller):
             else None,
             "my_community": await regions.get_community(user, user.community_id)
             if user.community_id
+            else None,
+            # The plan's work areas, for the roles that work in them.
+            "facilities": await facilities.home_summary(user, local_today())
+            if user.role in (ADMIN, STAFF, ASSESSOR, COMMUNITY)
             else None,
             # Only applicants receive notifications so far: no query for the other roles.
             "unread": await notifications.unread_count(user) if user.role == APPLICANT else 0,

@@ -66,6 +66,8 @@ def import_controller(
 
     class ImportController(Controller):
         opt = roles
+        # What it imports: every book must also be one the import job knows (background.BOOKS).
+        imports = book
 
         @get("/")
         async def index(self, request: Request) -> Template:

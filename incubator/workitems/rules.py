@@ -30,9 +30,18 @@ class Kind:
     movers: dict[str, frozenset[str]] = field(default_factory=dict)
     # Blind reviews: only admins, staff and the item's owner may see such an item at all.
     owner_only: bool = False
+    # Where an item of this kind is handled, when its module owns the course (a facility
+    # project's steps carry dates): "/facilities/{subject_id}". Its moves are made there only.
+    handled_at: str = ""
 
     def may_move_into(self, target: str, role: str) -> bool:
         return role in self.movers.get(target, DEFAULT_MOVERS)
+
+    def path_of(self, item_id: int, subject_id: int | None) -> str:
+        """The page where an item is handled: its module's, or the engine's own."""
+        if self.handled_at and subject_id is not None:
+            return self.handled_at.format(subject_id=subject_id)
+        return f"/work/{item_id}"
 
     def label_of(self, status: str) -> str:
         return dict(self.statuses).get(status, status)

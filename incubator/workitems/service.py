@@ -23,6 +23,10 @@ class WorkItemError(ServiceError):
     """A refusal of this module's service (core.errors)."""
 
 
+# `move` leaves the due date as it is unless told otherwise.
+KEEP = object()
+
+
 ITEM_COLUMNS = (
     WorkItem.id,
     WorkItem.kind,
@@ -131,9 +135,17 @@ async def create_item(
     return item_id
 
 
+def _with_paths(rows: list[dict]) -> list[dict]:
+    """Each item with the page where it is handled (`path`)."""
+    for row in rows:
+        row["path"] = rules.kind(row["kind"]).path_of(row["id"], row["subject_id"])
+    return rows
+
+
 async def get_item(user: CurrentUser, item_id: int) -> dict | None:
     query = WorkItem.select(*ITEM_COLUMNS).where(WorkItem.id == item_id)
-    return await where_all(query, _scope(user)).first()
+    row = await where_all(query, _scope(user)).first()
+    return _with_paths([row])[0] if row else None
 
 
 async def move(
@@ -143,15 +155,20 @@ async def move(
     to_status: str,
     note: str = "",
     attachment_id: int | None = None,
+    due_date: dt.date | None | object = KEEP,
+    by_subject: bool = False,
 ) -> None:
-    """Moves the item along its kind's statuses; a refused move changes nothing."""
+    """Moves the item along its kind's statuses, and to a new due date when one is given (a
+    facility project works to 30 June, then to 31 December); a refused move changes nothing."""
     async with write_transaction():
         item = await get_item(actor, item_id)
         if item is None:
             raise WorkItemError(_("事项不存在"))
+        k = rules.kind(item["kind"])
+        if k.handled_at and not by_subject:
+            raise WorkItemError(_("该事项须在其所属页面办理（各步骤需填写日期）"))
         if error := rules.move_error(item["kind"], item["status"], to_status, actor.role):
             raise WorkItemError(error)
-        k = rules.kind(item["kind"])
         still_open = k.is_open(to_status)
         await update_versioned(
             WorkItem,
@@ -161,6 +178,7 @@ async def move(
                 "status": to_status,
                 "is_open": still_open,
                 "closed_at": None if still_open else dt.datetime.now(dt.UTC),
+                **({} if due_date is KEEP else {"due_date": due_date}),
             },
         )
         await _event(item_id, actor, item["status"], to_status, note, attachment_id)
@@ -172,6 +190,49 @@ async def move(
             before={"status": item["status"]},
             after={"status": to_status, "note": note},
         )
+
+
+async def restate(
+    actor: CurrentUser | None, item_id: int, status: str, due_date: dt.date | None, note: str
+) -> None:
+    """Where an item stands as an import states it (not a move: an import brings a record's
+    history in one step); written to its timeline with the note saying so."""
+    item = (
+        await WorkItem.select(WorkItem.status, WorkItem.kind).where(WorkItem.id == item_id).first()
+    )
+    if item is None or (item["status"] == status and not note):
+        return
+    k = rules.kind(item["kind"])
+    if status not in dict(k.statuses):
+        raise WorkItemError(_("未知的状态"))
+    still_open = k.is_open(status)
+    async with write_transaction():
+        await WorkItem.update(
+            {
+                WorkItem.status: status,
+                WorkItem.is_open: still_open,
+                WorkItem.closed_at: None if still_open else dt.datetime.now(dt.UTC),
+                WorkItem.due_date: due_date,
+                WorkItem.version: WorkItem.version + 1,
+                WorkItem.updated_at: dt.datetime.now(dt.UTC),
+            }
+        ).where(WorkItem.id == item_id)
+        if item["status"] != status:
+            await _event(item_id, actor, item["status"], status, note)
+
+
+async def add_note(
+    actor: CurrentUser, item_id: int, note: str, attachment_id: int | None = None
+) -> None:
+    """A progress note (and a photo) on the item's timeline; its status stays."""
+    if not note.strip() and attachment_id is None:
+        raise WorkItemError(_("请填写进展说明或选择照片"), {"note": _("请填写进展说明或选择照片")})
+    async with write_transaction():
+        item = await get_item(actor, item_id)
+        if item is None:
+            raise WorkItemError(_("事项不存在"))
+        await _event(item_id, actor, item["status"], item["status"], note.strip(), attachment_id)
+        await audit.record(actor, "work_item", item_id, "note", after={"note": note.strip()})
 
 
 async def reassign(
@@ -223,7 +284,7 @@ async def due_lists(
     mine = WorkItem.owner == user.id if mine_only else None
     of_kinds = WorkItem.kind.is_in(list(kinds)) if kinds else None
     lists: dict[str, list[dict]] = {"overdue": [], "due_soon": []}
-    for row in await where_all(query, _scope(user), mine, of_kinds):
+    for row in _with_paths(await where_all(query, _scope(user), mine, of_kinds)):
         lists[rules.due_class(row["due_date"], today) or "due_soon"].append(row)
     return lists
 
@@ -246,14 +307,16 @@ async def list_items(user: CurrentUser, filters: dict[str, str], request: PageRe
         *clauses,
     )
     async with read_transaction():
-        return await paginate(query, where_all(WorkItem.count(), *clauses), request)
+        page = await paginate(query, where_all(WorkItem.count(), *clauses), request)
+    _with_paths(list(page.items))
+    return page
 
 
 async def items_for_subject(user: CurrentUser, subject_table: str, subject_id: int) -> list[dict]:
     query = WorkItem.select(*ITEM_COLUMNS).where(
         (WorkItem.subject_table == subject_table) & (WorkItem.subject_id == subject_id)
     )
-    return await where_all(query, _scope(user)).order_by(WorkItem.due_date)
+    return _with_paths(await where_all(query, _scope(user)).order_by(WorkItem.due_date))
 
 
 async def assignable_users() -> list[tuple[str, str]]:

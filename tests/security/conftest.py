@@ -291,6 +291,17 @@ async def _seed(uploads_dir: Path) -> dict[str, int]:
     ).returning(SheetImport.id)
     from incubator.applications.tables import RecruitmentRound
     from incubator.center.tables import Desk
+    from incubator.facilities import service as facilities
+
+    project_a = await facilities.create_project(
+        com_a, {"year": 2017, "name": "祥龙服务大厅", "kind": "service_hall"}
+    )
+    meal_point_a = await facilities.create_meal_point(
+        com_a, {"name": "祥龙长者食堂", "address": "祥龙社区服务中心"}
+    )
+    facilities_imported = await SheetImport.insert(
+        SheetImport(sheet="facilities", created_by=com_a.id, file_name="阵地.xlsx", status="done")
+    ).returning(SheetImport.id)
 
     round_ = await RecruitmentRound.insert(
         RecruitmentRound(
@@ -312,6 +323,9 @@ async def _seed(uploads_dir: Path) -> dict[str, int]:
         "report_job_x": report[0]["id"],
         "import_job_a": imported[0]["id"],
         "import_regions": regions_imported[0]["id"],
+        "import_facilities": facilities_imported[0]["id"],
+        "project_a": project_a,
+        "meal_point_a": meal_point_a,
         "user_x": app_x.id,
         "round": round_[0]["id"],
         "room": desk["room"],

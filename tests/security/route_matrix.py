@@ -48,6 +48,10 @@ PARAMS = {
     "round_id": "{round}",
     "room_id": "{room}",
     "desk_id": "{desk}",
+    "project_id": "{project_a}",
+    "point_id": "{meal_point_a}",
+    "year": "2017",
+    "item": "signage",
     "rubric_id": "1",
     "file_path": "css/app.css",
     "path": "openapi.yaml",
@@ -94,6 +98,10 @@ WORK = {"item_id": "{work_item_x}"}
 IMPORT = {"import_id": "{import_job_a}"}
 REGIONS_IMPORT = {"import_id": "{import_regions}"}
 REPORT = {"job_id": "{report_job_x}"}
+FACILITIES_IMPORT = {"import_id": "{import_facilities}"}
+PROJECT = "/facilities/{project_id:int}"
+MEAL_POINT = "/facilities/meal-points/{point_id:int}"
+CHECK = "/facilities/stations/{community_id:int}/{year:int}/{item:str}"
 
 # fmt: off
 #                                                               anon   admin  staff  asr    asr2   comA   comB   appX   appY
@@ -259,6 +267,39 @@ MATRIX: tuple[Row, ...] = (
         file_name="2017.xlsx"),
     row("GET",  "/reports/dossier/{file_name:str}",            "login  ok     ok     ok     ok     denied denied denied denied",
         file_name="{org_x}.zip"),
+    # -- 社区阵地建设 ------------------------------------------------------------------------------
+    row("GET",  "/facilities",                                 "login  ok     ok     ok     ok     ok     ok     denied denied"),
+    row("GET",  "/facilities/export.xlsx",                     "login  ok     ok     ok     ok     ok     ok     denied denied"),
+    row("GET",  "/facilities/targets",                         "login  ok     ok     ok     ok     ok     ok     denied denied"),
+    row("GET",  "/facilities/new",                             "login  ok     ok     denied denied ok     ok     denied denied"),
+    # comB names community A: refused, not quietly moved to its own.
+    row("POST", "/facilities/new",                             "login  bad    bad    denied denied bad    bad    denied denied",
+        full="comB"),
+    row("GET",  PROJECT,                                       "login  ok     ok     ok     ok     ok     hidden denied denied"),
+    row("GET",  PROJECT + "/edit",                             "login  ok     ok     denied denied ok     hidden denied denied"),
+    row("POST", PROJECT + "/edit",                             "login  bad    bad    denied denied bad    hidden denied denied"),
+    row("POST", PROJECT + "/step",                             "login  ok     ok     denied denied ok     hidden denied denied"),
+    row("POST", PROJECT + "/progress",                         "login  ok     ok     denied denied ok     hidden denied denied"),
+    row("POST", PROJECT + "/archive",                          "login  ok     ok     denied denied denied denied denied denied"),
+    row("GET",  "/facilities/meal-points",                     "login  ok     ok     ok     ok     ok     ok     denied denied"),
+    row("GET",  "/facilities/meal-points/export.xlsx",         "login  ok     ok     ok     ok     ok     ok     denied denied"),
+    row("GET",  "/facilities/meal-points/new",                 "login  ok     ok     denied denied ok     ok     denied denied"),
+    row("POST", "/facilities/meal-points/new",                 "login  bad    bad    denied denied bad    bad    denied denied",
+        full="comB"),
+    row("GET",  MEAL_POINT + "/edit",                          "login  ok     ok     denied denied ok     hidden denied denied"),
+    row("POST", MEAL_POINT + "/edit",                          "login  bad    bad    denied denied bad    hidden denied denied"),
+    row("POST", MEAL_POINT + "/archive",                       "login  ok     ok     denied denied ok     hidden denied denied"),
+    row("GET",  "/facilities/stations",                        "login  ok     ok     ok     ok     ok     ok     denied denied"),
+    row("GET",  "/facilities/stations/export.xlsx",            "login  ok     ok     ok     ok     ok     ok     denied denied"),
+    row("GET",  "/facilities/stations/{community_id:int}/{year:int}", "login  ok     ok     ok     ok     ok     hidden denied denied"),
+    row("POST", CHECK,                                         "login  ok     ok     denied denied ok     hidden denied denied"),
+    row("GET",  "/facilities/import",                          "login  ok     ok     denied denied ok     ok     denied denied"),
+    row("POST", "/facilities/import",                          "login  ok     ok     denied denied ok     ok     denied denied"),
+    row("GET",  "/facilities/import/template.xlsx",            "login  ok     ok     denied denied ok     ok     denied denied"),
+    row("GET",  "/facilities/import/{import_id:int}",          "login  ok     ok     denied denied ok     hidden denied denied",
+        **FACILITIES_IMPORT),
+    row("GET",  "/facilities/import/{import_id:int}/status",   "login  ok     ok     denied denied ok     hidden denied denied",
+        **FACILITIES_IMPORT),
     # -- the JSON API ------------------------------------------------------------------------------
     row("GET",  "/api/v1/me",                                  "login  ok     ok     ok     ok     ok     ok     ok     ok"),
     row("GET",  "/api/v1/communities",                         "login  ok     ok     ok     ok     ok     ok     denied denied"),
@@ -266,6 +307,7 @@ MATRIX: tuple[Row, ...] = (
     row("GET",  "/api/v1/organizations/{organization_id:int}", "login  ok     ok     ok     ok     ok     hidden ok     hidden"),
     row("GET",  "/api/v1/activities",                          "login  ok     ok     ok     ok     ok     ok     ok     ok"),
     row("GET",  "/api/v1/evaluations",                         "login  ok     ok     ok     ok     ok     ok     denied denied"),
+    row("GET",  "/api/v1/facilities",                          "login  ok     ok     ok     ok     ok     ok     denied denied"),
     # -- last, as on main they change what they should not: appX's token, another scope's keys -----
     row("POST", "/profile/tokens/{token_id:int}/revoke",       "login  hidden hidden hidden hidden hidden hidden ok     hidden"),
     # comA names an organization of 新龙社区 with community A (on A's own activity).
@@ -341,6 +383,25 @@ FORMS: dict[str, dict] = {
     "/activities/{activity_id:int}/files": {"kind": "photo"},
     "/activities/import": {},
     "/communities/import": {},
+    "/facilities/new": {
+        "community_id": "{community_a}",
+        "year": "2017",
+        "name": "越权项目",
+        "kind": "signage",
+    },
+    PROJECT + "/edit": {"name": "被篡改", "kind": "signage", "version": "1"},
+    PROJECT + "/step": {"target": "submitted", "when": "2017-03-01", "version": "1"},
+    PROJECT + "/progress": {"note": "越权进展"},
+    PROJECT + "/archive": {"version": "1"},
+    "/facilities/meal-points/new": {
+        "community_id": "{community_a}",
+        "name": "越权助餐点",
+        "address": "x",
+    },
+    MEAL_POINT + "/edit": {"name": "被篡改", "address": "x", "version": "1"},
+    MEAL_POINT + "/archive": {"version": "1"},
+    CHECK: {"done": "1", "checked_on": "2017-05-01", "version": "0"},
+    "/facilities/import": {},
     "/evaluations/{evaluation_id:int}/downgrade": {
         "downgraded_on": "2017-06-01",
         "downgraded_to": "1A",
@@ -395,6 +456,9 @@ FILES = {
     "/files": ("file", "png"),
     "/activities/import": ("file", "png"),
     "/communities/import": ("file", "png"),
+    "/facilities/import": ("file", "png"),
+    PROJECT + "/progress": ("photo", "png"),
+    CHECK: ("photo", "png"),
     "/activities/{activity_id:int}/files": ("file", "png"),
     "/evaluations/{evaluation_id:int}/scans": ("file", "pdf"),
     ORG + "/application/files": ("file", "pdf"),

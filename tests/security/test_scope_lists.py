@@ -40,3 +40,40 @@ def test_a_community_officer_lists_only_their_own_community(world):
     assert "祥龙社区" in page
     assert "腾龙社区" not in page
     world.forget()
+
+
+def test_another_communitys_facilities_are_in_no_list_export_or_api_answer(world):
+    """comB sees neither A's project nor A's meal point anywhere; comA and staff see both."""
+    project, meal_point = "祥龙服务大厅", "祥龙长者食堂"  # community A's (conftest)
+    get = world.client.get
+    pages = (
+        "/facilities",
+        "/facilities/export.xlsx",
+        "/facilities/meal-points",
+        "/facilities/meal-points/export.xlsx",
+        "/facilities/stations",
+        "/facilities/stations/export.xlsx",
+        "/facilities/targets",
+        "/api/v1/facilities",
+    )
+
+    def seen() -> str:
+        texts = []
+        for path in pages:
+            response = get(path)
+            assert response.status_code == 200, path
+            if path.endswith(".xlsx"):
+                sheet = load_workbook(io.BytesIO(response.content)).active
+                texts.append(str(list(sheet.iter_rows(values_only=True))))
+            else:
+                texts.append(response.text)
+        return "\n".join(texts)
+
+    world.use("comB")
+    other = seen()
+    assert project not in other and meal_point not in other and "祥龙社区" not in other
+    for persona in ("comA", "staff"):
+        world.use(persona)
+        own = seen()
+        assert project in own and meal_point in own
+    world.forget()

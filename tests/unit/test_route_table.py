@@ -64,3 +64,18 @@ def test_a_route_that_declares_nothing_is_refused(tmp_path):
         response = client.get("/forgotten")
     assert response.status_code == 403
     assert "should never be served" not in response.text
+
+
+def test_every_import_page_imports_a_book_the_import_job_knows():
+    """A module's import pages whose book the job does not know would fail every upload."""
+    from incubator import app as app_module
+    from incubator.background import BOOKS
+
+    pages = [
+        controller.imports
+        for module in app_module.MODULES
+        for controller in module.ROUTES
+        if hasattr(controller, "imports")
+    ]
+    assert len(pages) >= 3
+    assert {book.name for book in pages} <= {book.name for book in BOOKS}
