@@ -24,6 +24,7 @@ from incubator.activities import views as activity_views
 from incubator.api import views as api_views
 from incubator.applications import views as application_views
 from incubator.center import views as center_views
+from incubator.cooperation import views as cooperation_views
 from incubator.core import audit_views, db, file_views, i18n, jobs, nav
 from incubator.core.auth import role_guard
 from incubator.core.roles import PUBLIC_ROUTE
@@ -69,6 +70,7 @@ MODULES = (
     report_views,
     region_views,
     facility_views,
+    cooperation_views,
     workitem_views,
     scoring_views,
     account_views,

@@ -7,6 +7,7 @@ import datetime as dt
 
 from incubator.accounts import service as accounts
 from incubator.activities import importer as activity_import
+from incubator.cooperation import importer as cooperation_import
 from incubator.core import jobs
 from incubator.facilities import importer as facility_import
 from incubator.notifications import service as notifications
@@ -21,7 +22,7 @@ EMAIL = "notifications.email"
 HOUSEKEEPING_EVERY = dt.timedelta(minutes=10)
 EMAIL_EVERY = dt.timedelta(minutes=1)
 # Every sheet (or workbook) users import: the one import job kind runs them all.
-BOOKS = (activity_import.BOOK, region_import.BOOK, facility_import.BOOK)
+BOOKS = (activity_import.BOOK, region_import.BOOK, facility_import.BOOK, cooperation_import.BOOK)
 
 
 def register_kinds(settings: Settings, renderer: Renderer) -> list[str]:

@@ -115,6 +115,7 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     from incubator.demo import existing_demo_accounts, seed_demo
     from incubator.demo_activities import seed_activities_demo
+    from incubator.demo_cooperation import seed_cooperation_demo
     from incubator.demo_evaluations import seed_evaluations_demo
     from incubator.demo_facilities import seed_facilities_demo
     from incubator.demo_pipeline import seed_pipeline_demo
@@ -126,6 +127,7 @@ def cmd_seed_demo(settings: Settings, args: argparse.Namespace) -> int:
             await seed_activities_demo()
             await seed_evaluations_demo()
             await seed_facilities_demo()
+            await seed_cooperation_demo(settings.uploads_dir)
         return created
 
     accounts = _with_database(settings, seed)

@@ -13,6 +13,14 @@ from incubator.accounts.tables import (
 from incubator.activities.tables import Activity, ActivityFile
 from incubator.applications.tables import Application, ApplicationFile, RecruitmentRound
 from incubator.center.tables import Desk, DeskAllocation, EntryAgreement, Room, SupportRecord
+from incubator.cooperation.tables import (
+    AgreementNote,
+    AgreementTemplate,
+    CooperationAgreement,
+    Funding,
+    PilotUnit,
+    TwoWayEvaluation,
+)
 from incubator.core.tables import AuditLog, Counter, Job, StoredFile
 from incubator.evaluations.tables import ComplianceRecord, Evaluation
 from incubator.facilities.tables import FacilityProject, MealPoint, StationCheck
@@ -75,6 +83,12 @@ APP_CONFIG = AppConfig(
         FacilityProject,
         MealPoint,
         StationCheck,
+        AgreementTemplate,
+        CooperationAgreement,
+        AgreementNote,
+        TwoWayEvaluation,
+        Funding,
+        PilotUnit,
     ],
     migration_dependencies=[],
     commands=[],

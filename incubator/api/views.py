@@ -13,6 +13,8 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromQuery, PathParameter, QueryParameter
 
 from incubator.activities import service as activities
+from incubator.cooperation import rules as cooperation_rules
+from incubator.cooperation import service as cooperation
 from incubator.core.http import user_of
 from incubator.core.i18n import local_today
 from incubator.core.pagination import MAX_PAGE_SIZE, page_request
@@ -528,8 +530,77 @@ class FacilityApiController(Controller):
         )
 
 
+@dataclass
+class CooperationAgreementItem:
+    id: int
+    community_id: int
+    community: str
+    community_code: str
+    year: int
+    title: str
+    street_party: str
+    community_party: str
+    duties: list[str]
+    assists: list[str]
+    signed_on: dt.date | None
+    signed_in_h1: bool
+    has_scan: bool
+
+
+@dataclass
+class CooperationAgreementList(ApiPage):
+    items: list[CooperationAgreementItem]
+
+
+class CooperationApiController(Controller):
+    path = "/api/v1/cooperation"
+    tags = ["v1"]
+    opt = allow(ADMIN, STAFF, ASSESSOR, COMMUNITY)
+
+    @get("/agreements", responses=ERRORS)
+    async def agreements(
+        self,
+        request: Request,
+        page: Page = 1,
+        page_size: PageSize = 20,
+        community: IdFilter = None,
+        year: Year = None,
+        signed: FromQuery[bool | None] = None,
+    ) -> CooperationAgreementList:
+        """政社互动 agreements in the caller's scope, newest year first, with both item lists;
+        `signed_in_h1` is target G1 for its community and year."""
+        filters = {
+            "community": str(community) if community is not None else "",
+            "year": str(year) if year is not None else "",
+            "signed": "" if signed is None else ("1" if signed else "0"),
+        }
+        query = cooperation.API_AGREEMENTS.read({**filters, "page": page, "page_size": page_size})
+        result = await cooperation.list_agreements(user_of(request), query.filters, query.page)
+        return CooperationAgreementList.of(
+            result,
+            lambda r: CooperationAgreementItem(
+                id=r["id"],
+                community_id=r["community"],
+                community=r["community_name"],
+                community_code=r["community_code"],
+                year=r["year"],
+                title=r["title"],
+                street_party=r["street_party"],
+                community_party=r["community_party"],
+                duties=r["duties_items"],
+                assists=r["assists_items"],
+                signed_on=r["signed_on"],
+                signed_in_h1=cooperation_rules.signed_in_h1(
+                    r["signed_on"], r["year"], dt.date(r["year"], 12, 31)
+                ),
+                has_scan=r["scan"] is not None,
+            ),
+        )
+
+
 ROUTES = [
     ApiV1Controller,
+    CooperationApiController,
     OrganizationApiController,
     ActivityApiController,
     EvaluationApiController,

@@ -58,6 +58,14 @@ def is_upload(value: Any) -> bool:
     return isinstance(value, UploadFile)
 
 
+async def uploaded_file(request: Request, name: str) -> tuple[bytes, str] | None:
+    """The file posted under `name` as (content, file name), or None when none was chosen."""
+    upload = (await form_data(request)).get(name)
+    if not is_upload(upload) or not upload.filename:
+        return None
+    return await upload.read(), upload.filename
+
+
 def download_headers(filename: str, inline: bool = False) -> dict[str, str]:
     """A download with a Chinese file name every browser understands (RFC 6266 / 5987);
     `inline` lets the browser show it (PDFs) instead of saving it."""

@@ -4,9 +4,13 @@ aggregates, in its `metrics.py`); the assessment reads these figures and never c
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from typing import Any
+
+from incubator.core.scoping import int_or_none
 
 
 @dataclass(frozen=True)
@@ -33,3 +37,21 @@ def percent(numerator: int, denominator: int) -> Decimal | None:
 def at_least(numerator: int, denominator: int, share: Fraction) -> bool:
     """The ratio compared exactly (74.96% is below 75%), never on the rounded per cent."""
     return denominator > 0 and Fraction(numerator, denominator) >= share
+
+
+def plan_year(raw: Any, default: int) -> int:
+    """A plan year from a query string (2000 to 2100), or the default."""
+    value = int_or_none(raw)
+    return value if value is not None and 2000 <= value <= 2100 else default
+
+
+def as_of_date(raw: Any, year: int, today: dt.date) -> dt.date:
+    """TARGETS.md: a figure is seen as of today for the current year, 31 December for a past
+    one, or a date the user picks within the year."""
+    try:
+        chosen = dt.date.fromisoformat(str(raw or ""))
+    except ValueError:
+        chosen = None
+    if chosen is not None and chosen.year == year:
+        return chosen
+    return today if year == today.year else dt.date(year, 12, 31)

@@ -12,14 +12,16 @@ from decimal import Decimal
 from typing import Any
 
 from incubator.core.auth import CurrentUser
-from incubator.core.i18n import N_, _, local_today
-from incubator.core.roles import COMMUNITY
+from incubator.core.i18n import N_, _
 from incubator.core.scoping import where_all
 from incubator.facilities import rules
 from incubator.facilities.service import project_scope
 from incubator.facilities.tables import FacilityProject, StationCheck
-from incubator.ground.tables import Community
-from incubator.regions.rules import COMMUNITY_SHEET
+from incubator.regions.importer import (
+    communities_by_code,
+    community_code_lookups,
+    only_own_community,
+)
 from incubator.sheets.rules import hashed_key
 from incubator.sheets.service import Book, Importer, Row
 from incubator.workitems import service as workitems
@@ -27,31 +29,11 @@ from incubator.workitems import service as workitems
 IMPORTED = N_("由表格导入")
 
 
-async def _lookups(_actor: CurrentUser, earlier: Mapping) -> dict[str, Any]:
-    stored = {r["code"] for r in await Community.select(Community.code)}
-    defined = {v["code"] for v in earlier.get(COMMUNITY_SHEET.name, [])}
-    return {"community_codes": stored | defined, "today": local_today()}
-
-
-async def _only_own_community(actor: CurrentUser, rows: list[Row]) -> None:
-    if actor.role != COMMUNITY:
-        return
-    own = await Community.select(Community.code).where(Community.id == actor.community_id).first()
-    for row in rows:
-        if own is None or row.values["community_code"] != own["code"]:
-            row.errors.append(_("只能导入本社区的记录"))
-
-
-async def _community_ids() -> dict[str, int]:
-    # Read inside the import's transaction: communities of this workbook are already written.
-    return {r["code"]: r["id"] for r in await Community.select(Community.id, Community.code)}
-
-
 # --- 阵地项目 --------------------------------------------------------------------------------
 
 
 async def _check_projects(actor: CurrentUser, rows: list[Row]) -> None:
-    await _only_own_community(actor, rows)
+    await only_own_community(actor, rows)
     # A stored number belongs to its community: a row may not move it to another one.
     numbers = [r.values["number"] for r in rows]
     stored = {
@@ -91,7 +73,7 @@ def _project_columns(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 async def _insert_projects(actor: CurrentUser, batch: list[dict[str, Any]]) -> None:
-    communities = await _community_ids()
+    communities = {c: r["id"] for c, r in (await communities_by_code()).items()}
     for values in batch:
         community_id = communities[values["community_code"]]
         rows = await FacilityProject.insert(
@@ -147,7 +129,7 @@ async def _update_projects(actor: CurrentUser, pairs: list[tuple[int, dict[str, 
 
 PROJECTS = Importer(
     sheet=rules.PROJECT_SHEET,
-    lookups=_lookups,
+    lookups=community_code_lookups,
     existing=_existing_projects,
     insert=_insert_projects,
     update=_update_projects,
@@ -208,7 +190,7 @@ def _check_rows(actor: CurrentUser, community_id: int, values: Mapping[str, Any]
 
 
 async def _insert_checklists(actor: CurrentUser, batch: list[dict[str, Any]]) -> None:
-    communities = await _community_ids()
+    communities = {c: r["id"] for c, r in (await communities_by_code()).items()}
     await _update_checklists(actor, [(communities[v["community_code"]], v) for v in batch])
 
 
@@ -238,11 +220,11 @@ async def _update_checklists(actor: CurrentUser, pairs: list[tuple[int, dict[str
 
 CHECKLISTS = Importer(
     sheet=rules.CHECKLIST_SHEET,
-    lookups=_lookups,
+    lookups=community_code_lookups,
     existing=_existing_checklists,
     insert=_insert_checklists,
     update=_update_checklists,
-    check=_only_own_community,
+    check=only_own_community,
 )
 
 

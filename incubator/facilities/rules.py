@@ -15,6 +15,7 @@ from typing import Any
 
 from incubator.core.i18n import N_, _, text
 from incubator.core.roles import ADMIN, COMMUNITY, STAFF
+from incubator.regions.rules import community_code_error
 from incubator.sheets.rules import COUNT, DATE, DECIMAL, YES_NO, Column, Sheet, hashed_key
 from incubator.workitems import rules as workitems
 
@@ -219,19 +220,12 @@ def _year_error(year: int | None) -> list[str]:
     return []
 
 
-def _community_error(values: Mapping[str, Any], lookups: Mapping[str, Any]) -> list[str]:
-    code = values.get("community_code")
-    if code and code not in lookups["community_codes"]:
-        return [_("找不到社区代码“{code}”").format(code=code)]
-    return []
-
-
 def project_key(values: Mapping[str, Any]) -> str:
     return str(values["number"])
 
 
 def check_project_row(values: dict[str, Any], lookups: Mapping[str, Any]) -> list[str]:
-    errors = _community_error(values, lookups) + _year_error(values["year"])
+    errors = community_code_error(values, lookups) + _year_error(values["year"])
     dates = {name: values.get(name) for name in DATE_ORDER}
     errors += date_errors(dates, lookups["today"])
     year = values["year"]
@@ -278,7 +272,7 @@ def checklist_key(values: Mapping[str, Any]) -> str:
 
 
 def check_checklist_row(values: dict[str, Any], lookups: Mapping[str, Any]) -> list[str]:
-    errors = _community_error(values, lookups) + _year_error(values["year"])
+    errors = community_code_error(values, lookups) + _year_error(values["year"])
     checked = values.get("checked_on")
     if checked is not None and checked > lookups["today"]:
         errors.append(_("核查日期不能晚于今天"))

@@ -22,6 +22,7 @@ from incubator.core.scoping import NotVisible, row_id, scope_filter, where_all
 from incubator.facilities import rules
 from incubator.facilities.tables import FacilityProject, MealPoint, StationCheck
 from incubator.ground.tables import Community
+from incubator.regions.service import record_community
 from incubator.workitems import rules as workitem_rules
 from incubator.workitems import service as workitems
 
@@ -181,28 +182,6 @@ async def get_project(user: CurrentUser, project_id: int) -> dict | None:
     return await where_all(query, project_scope(user)).first()
 
 
-async def _community_for(actor: CurrentUser, community_id: int | None) -> dict:
-    """The community a record is written for: a community officer's own (naming another is
-    refused, not quietly moved); for street-wide roles the one chosen, which must exist."""
-    if actor.role == COMMUNITY:
-        if community_id not in (None, actor.community_id):
-            message = _("只能为本社区登记")
-            raise FacilityError(message, {"community_id": message})
-        community_id = actor.community_id
-    elif not actor.street_wide:
-        raise NotVisible()
-    if community_id is None:
-        raise FacilityError(_("请选择社区"), {"community_id": _("请选择社区")})
-    row = (
-        await Community.select(Community.id, Community.code, Community.name)
-        .where(Community.id == community_id)
-        .first()
-    )
-    if row is None:
-        raise FacilityError(_("所选社区不存在"), {"community_id": _("所选社区不存在")})
-    return row
-
-
 PROJECT_FIELDS = (
     "name",
     "kind",
@@ -228,7 +207,7 @@ async def create_project(actor: CurrentUser, data: dict[str, Any]) -> int:
     30 June of its year."""
     year = data["year"]
     async with write_transaction():
-        community = await _community_for(actor, data.get("community_id"))
+        community = await record_community(actor, data.get("community_id"))
         values = _project_values(data)
         sequence = await sequences.next_value(rules.counter_key(community["id"], year))
         number = rules.project_number(community["code"], year, sequence)
@@ -500,7 +479,7 @@ def _meal_values(data: dict[str, Any]) -> dict[str, Any]:
 
 async def create_meal_point(actor: CurrentUser, data: dict[str, Any]) -> int:
     async with write_transaction():
-        community = await _community_for(actor, data.get("community_id"))
+        community = await record_community(actor, data.get("community_id"))
         values = _meal_values(data)
         rows = await MealPoint.insert(MealPoint(community=community["id"], **values)).returning(
             MealPoint.id
@@ -621,7 +600,7 @@ async def save_check(
         message = _("核查日期应在年度 {year} 年内").format(year=year)
         raise FacilityError(message, {"checked_on": message})
     async with files.discard_on_failure(), write_transaction():
-        await _community_for(actor, community_id)
+        await record_community(actor, community_id)
         values = {
             "done": bool(data.get("done")),
             "checked_on": checked_on,

@@ -3,17 +3,22 @@ and photos), meal-aid points, the three-stations checklist, the area's targets, 
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Template
 
 from incubator.core import forms as formlib
 from incubator.core.actions import act, submit
-from incubator.core.http import form_data, found, is_upload, settings_of, user_of, xlsx_response
+from incubator.core.http import (
+    form_data,
+    found,
+    settings_of,
+    uploaded_file,
+    user_of,
+    xlsx_response,
+)
 from incubator.core.i18n import N_, _, local_today, text
+from incubator.core.metrics import as_of_date, plan_year
 from incubator.core.nav import NavItem
 from incubator.core.roles import ADMIN, ASSESSOR, COMMUNITY, STAFF, allow
 from incubator.core.scoping import int_or_none
@@ -26,18 +31,6 @@ from incubator.workitems import rules as workitem_rules
 READERS = (ADMIN, STAFF, ASSESSOR, COMMUNITY)
 EDITORS = (ADMIN, STAFF, COMMUNITY)
 NAV = (NavItem(N_("社区阵地建设"), "/facilities", frozenset(READERS), order=210),)
-
-
-def _year_param(raw: Any, default: int) -> int:
-    value = int_or_none(raw)
-    return value if value is not None and 2000 <= value <= 2100 else default
-
-
-async def _upload(request: Request, name: str) -> tuple[bytes, str] | None:
-    upload = (await form_data(request)).get(name)
-    if not is_upload(upload) or not upload.filename:
-        return None
-    return await upload.read(), upload.filename
 
 
 class ProjectController(Controller):
@@ -188,7 +181,7 @@ class ProjectController(Controller):
     async def progress(self, request: Request, project_id: FromPath[int]) -> Redirect:
         settings = settings_of(request)
         form = formlib.bind(forms.PROGRESS, await form_data(request))
-        photo = await _upload(request, "photo")
+        photo = await uploaded_file(request, "photo")
         return await submit(
             request,
             form,
@@ -221,8 +214,8 @@ class ProjectController(Controller):
         """F1 and F2 of each community in the user's scope, for a year as of a date."""
         user = user_of(request)
         today = local_today()
-        year = _year_param(request.query_params.get("year"), today.year)
-        as_of = _as_of(request.query_params.get("as_of"), year, today)
+        year = plan_year(request.query_params.get("year"), today.year)
+        as_of = as_of_date(request.query_params.get("as_of"), year, today)
         rows = []
         for community in await service.checklist_overview(user, year):
             rows.append(
@@ -236,18 +229,6 @@ class ProjectController(Controller):
             "facilities/targets.html",
             context={"rows": rows, "year": year, "as_of": as_of},
         )
-
-
-def _as_of(raw: Any, year: int, today: dt.date) -> dt.date:
-    """TARGETS.md: today for the current year, 31 December for a past one, or a date chosen
-    within the year."""
-    try:
-        chosen = dt.date.fromisoformat(str(raw or ""))
-    except ValueError:
-        chosen = None
-    if chosen is not None and chosen.year == year:
-        return chosen
-    return today if year == today.year else dt.date(year, 12, 31)
 
 
 class MealPointController(Controller):
@@ -350,7 +331,7 @@ class StationController(Controller):
 
     @get("/")
     async def index(self, request: Request) -> Template:
-        year = _year_param(request.query_params.get("year"), local_today().year)
+        year = plan_year(request.query_params.get("year"), local_today().year)
         return Template(
             "facilities/stations.html",
             context={
@@ -364,7 +345,7 @@ class StationController(Controller):
     async def export(self, request: Request) -> Response:
         """The checklists as the sheet 三大站核查 (of a year when one is given)."""
         raw = request.query_params.get("year")
-        year = _year_param(raw, 0) or None
+        year = plan_year(raw, 0) or None
         rows = await importer.checklist_rows(user_of(request), year)
         return xlsx_response(exports.checklists_xlsx(rows), text(rules.CHECKLIST_SHEET.title))
 
@@ -407,7 +388,7 @@ class StationController(Controller):
     ) -> Redirect:
         settings = settings_of(request)
         form = formlib.bind(forms.CHECK, await form_data(request))
-        photo = await _upload(request, "photo")
+        photo = await uploaded_file(request, "photo")
         back = f"/facilities/stations/{community_id}/{year}"
         return await submit(
             request,

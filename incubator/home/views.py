@@ -6,6 +6,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.response import Redirect, Template
 
 from incubator.accounts import service as accounts
+from incubator.cooperation import service as cooperation
 from incubator.core import db, i18n
 from incubator.core.http import form_data, safe_next, see_other, settings_of, user_of
 from incubator.core.i18n import N_, local_today
@@ -28,6 +29,8 @@ from incubator.settings import LANGUAGES
 from incubator.workitems import service as workitems
 
 NAV = (NavItem(N_("首页"), "/", frozenset(ALL_ROLES), order=0),)
+# Who works in the plan's community work areas (the home page shows where each stands).
+AREA_ROLES = (ADMIN, STAFF, ASSESSOR, COMMUNITY)
 
 
 class HomeController(Controller):
@@ -46,7 +49,10 @@ class HomeController(Controller):
             else None,
             # The plan's work areas, for the roles that work in them.
             "facilities": await facilities.home_summary(user, local_today())
-            if user.role in (ADMIN, STAFF, ASSESSOR, COMMUNITY)
+            if user.role in AREA_ROLES
+            else None,
+            "cooperation": await cooperation.home_summary(user, local_today())
+            if user.role in AREA_ROLES
             else None,
             # Only applicants receive notifications so far: no query for the other roles.
             "unread": await notifications.unread_count(user) if user.role == APPLICANT else 0,

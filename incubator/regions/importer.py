@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from incubator.core.auth import CurrentUser
-from incubator.core.i18n import N_, _
+from incubator.core.i18n import N_, _, local_today
+from incubator.core.roles import COMMUNITY
 from incubator.ground.tables import Community, Grid, Street
 from incubator.regions.rules import COMMUNITY_SHEET, GRID_SHEET
 from incubator.sheets.service import Book, Importer, Row
@@ -82,20 +83,13 @@ async def _update_communities(_actor: CurrentUser, pairs: list[tuple[int, dict[s
         ).where(Community.id == community_id)
 
 
-async def _grid_lookups(_actor: CurrentUser, earlier: Mapping) -> dict[str, Any]:
-    stored = {r["code"] for r in await Community.select(Community.code)}
-    defined = {v["code"] for v in earlier.get(COMMUNITY_SHEET.name, [])}
-    return {"community_codes": stored | defined}
-
-
 async def _existing_grids(keys: list[str]) -> Mapping[str, int]:
     rows = await Grid.select(Grid.id, Grid.code).where(Grid.code.is_in(keys))
     return {r["code"]: r["id"] for r in rows}
 
 
 async def _community_ids() -> dict[str, int]:
-    # Read inside the import's transaction: communities of this workbook are already written.
-    return {r["code"]: r["id"] for r in await Community.select(Community.id, Community.code)}
+    return {code: row["id"] for code, row in (await communities_by_code()).items()}
 
 
 async def _insert_grids(_actor: CurrentUser, batch: list[dict[str, Any]]) -> None:
@@ -127,6 +121,34 @@ async def _update_grids(_actor: CurrentUser, pairs: list[tuple[int, dict[str, An
         ).where(Grid.id == grid_id)
 
 
+# --- for every sheet whose rows name a community by its 社区代码 ------------------------------
+
+
+async def community_code_lookups(_actor: CurrentUser, earlier: Mapping) -> dict[str, Any]:
+    """The codes a row may name (stored, or defined earlier in the same workbook) and today,
+    for rules.community_code_error and the date checks of the sheet's own rules."""
+    stored = {r["code"] for r in await Community.select(Community.code)}
+    defined = {v["code"] for v in earlier.get(COMMUNITY_SHEET.name, [])}
+    return {"community_codes": stored | defined, "today": local_today()}
+
+
+async def only_own_community(actor: CurrentUser, rows: list[Row]) -> None:
+    """A community officer imports their own community's rows only."""
+    if actor.role != COMMUNITY:
+        return
+    own = await Community.select(Community.code).where(Community.id == actor.community_id).first()
+    for row in rows:
+        if own is None or row.values["community_code"] != own["code"]:
+            row.errors.append(_("只能导入本社区的记录"))
+
+
+async def communities_by_code() -> dict[str, dict[str, Any]]:
+    """Every community by its code, read inside the import's transaction (so communities of
+    the same workbook are there already)."""
+    rows = await Community.select(Community.id, Community.code, Community.name)
+    return {r["code"]: r for r in rows}
+
+
 COMMUNITIES = Importer(
     sheet=COMMUNITY_SHEET,
     lookups=_community_lookups,
@@ -137,7 +159,7 @@ COMMUNITIES = Importer(
 )
 GRIDS = Importer(
     sheet=GRID_SHEET,
-    lookups=_grid_lookups,
+    lookups=community_code_lookups,
     existing=_existing_grids,
     insert=_insert_grids,
     update=_update_grids,

@@ -18,10 +18,17 @@ def grid_key(values: Mapping[str, Any]) -> str:
     return str(values["code"])
 
 
-def check_grid_row(values: dict[str, Any], lookups: Mapping[str, Any]) -> list[str]:
-    if values["community_code"] and values["community_code"] not in lookups["community_codes"]:
-        return [_("找不到社区代码“{code}”").format(code=values["community_code"])]
+def community_code_error(values: Mapping[str, Any], lookups: Mapping[str, Any]) -> list[str]:
+    """A row's 社区代码 must name a stored community or one earlier in the workbook (the
+    lookups' "community_codes"); every sheet that names one checks it here."""
+    code = values.get("community_code")
+    if code and code not in lookups["community_codes"]:
+        return [_("找不到社区代码“{code}”").format(code=code)]
     return []
+
+
+def check_grid_row(values: dict[str, Any], lookups: Mapping[str, Any]) -> list[str]:
+    return community_code_error(values, lookups)
 
 
 COMMUNITY_SHEET = Sheet(

@@ -7,8 +7,11 @@ from piccolo.query.functions.aggregate import Count
 from incubator.core import audit
 from incubator.core.auth import CurrentUser
 from incubator.core.db import read_transaction, write_transaction
+from incubator.core.errors import ServiceError
+from incubator.core.i18n import _
 from incubator.core.pagination import ListSpec, Page, PageRequest, paginate
-from incubator.core.scoping import scope_filter
+from incubator.core.roles import ADMIN, COMMUNITY, STAFF
+from incubator.core.scoping import NotVisible, scope_filter
 from incubator.ground.tables import Community, Grid, Street
 
 # The communities list: a name search, in the order of their codes.
@@ -133,3 +136,29 @@ async def grid_options(community_id: int | None = None) -> list[tuple[str, str]]
         query = query.where(Grid.community == community_id)
     rows = await query.order_by(Grid.code)
     return [(str(r["id"]), f"{r['community_name']} · {r['name']}") for r in rows]
+
+
+class CommunityChoiceError(ServiceError):
+    """The community a record is written for is not one the writer may choose."""
+
+
+async def record_community(actor: CurrentUser, community_id: int | None) -> dict:
+    """The community a work-area record is written for: a community officer's own (naming
+    another is refused, not quietly moved); for the street's staff the one chosen, which must
+    exist. Anyone else writes for no community."""
+    if actor.role == COMMUNITY:
+        if community_id not in (None, actor.community_id):
+            message = _("只能为本社区登记")
+            raise CommunityChoiceError(message, {"community_id": message})
+        community_id = actor.community_id
+    elif actor.role not in (ADMIN, STAFF):
+        raise NotVisible()
+    row = (
+        await Community.select(Community.id, Community.code, Community.name)
+        .where(Community.id == (community_id or -1))
+        .first()
+    )
+    if row is None:
+        message = _("请选择社区") if community_id is None else _("所选社区不存在")
+        raise CommunityChoiceError(message, {"community_id": message})
+    return row

@@ -9,6 +9,8 @@ from typing import Any
 
 from incubator.center import rules as center_rules
 from incubator.center import service as center
+from incubator.cooperation import rules as cooperation_rules
+from incubator.cooperation import service as cooperation
 from incubator.core.auth import CurrentUser
 from incubator.core.i18n import LOCAL_TZ, N_, _, text
 from incubator.ground.tables import Street
@@ -23,6 +25,8 @@ DECISIONS = {
     "request_more": N_("补充材料通知书"),
 }
 KINDS = ("decision", "agreement", "certificate")
+# 政社互动's agreement, by the agreement's id (the others are by the organization's).
+COOPERATION = "cooperation"
 
 
 class DocumentMissing(LookupError):
@@ -85,4 +89,20 @@ async def build(user: CurrentUser, organization_id: int, kind: str) -> str | Non
     since = agreement["period_start"] if agreement else (admitted["at"] if admitted else None)
     return templates.render(
         "certificate.html", graduated_at=graduated["at"], since=since, **context
+    )
+
+
+async def cooperation_agreement(user: CurrentUser, agreement_id: int) -> str | None:
+    """《基层群众自治组织协助政府工作协议书》 ready to sign: its two item lists, the parties,
+    the signing lines; None when the agreement is not the caller's to see."""
+    agreement = await cooperation.get_agreement(user, agreement_id)
+    if agreement is None:
+        return None
+    return templates.render(
+        "cooperation.html",
+        agreement=agreement,
+        lists=[
+            (text(label), agreement[f"{code}_items"]) for code, label in cooperation_rules.LISTS
+        ],
+        printed_at=dt.datetime.now(LOCAL_TZ),
     )

@@ -29,7 +29,7 @@ from incubator.core.i18n import N_, _, local_today, text
 from incubator.core.nav import NavItem
 from incubator.core.pagination import query_string, sort_request
 from incubator.core.roles import ADMIN, ALL_ROLES, ASSESSOR, STAFF, allow
-from incubator.core.scoping import int_or_none
+from incubator.core.scoping import int_or_none, row_id
 from incubator.core.xlsx import XLSX_MEDIA_TYPE
 from incubator.reporting import documents, dossier, jobs, ledger, showcase
 from incubator.reporting.worker import Progress, ProgressCallback, ReportFailed
@@ -192,21 +192,29 @@ class ReportController(Controller):
     async def document(
         self, request: Request, kind: FromPath[str], file_name: FromPath[str]
     ) -> Response | Redirect:
-        """/reports/decision|agreement|certificate/{organization_id}.pdf, filled from records."""
+        """/reports/decision|agreement|certificate/{organization_id}.pdf and
+        /reports/cooperation/{agreement_id}.pdf, filled from records."""
         match = re.fullmatch(r"(\d+)\.pdf", file_name)
-        if kind not in documents.KINDS or match is None:
+        if kind not in (*documents.KINDS, documents.COOPERATION) or match is None:
             raise NotFoundException()
-        organization_id = int(match.group(1))
-        back = f"/organizations/{organization_id}"
+        record_id = row_id(match.group(1))
+        if record_id is None:
+            raise NotFoundException()
+        user = user_of(request)
         try:
-            html = await documents.build(user_of(request), organization_id, kind)
+            if kind == documents.COOPERATION:
+                back = f"/cooperation/agreements/{record_id}"
+                html = await documents.cooperation_agreement(user, record_id)
+            else:
+                back = f"/organizations/{record_id}"
+                html = await documents.build(user, record_id, kind)
             if html is None:
                 raise NotFoundException()
             pdf = await request.app.state.renderer.render(html, {})
         except (documents.DocumentMissing, ReportFailed) as exc:
             flash(request, str(exc), "error")
             return see_other(back)
-        return _pdf(pdf, f"{kind}-{organization_id}.pdf")
+        return _pdf(pdf, f"{kind}-{record_id}.pdf")
 
     @get("/showcase/{file_name:str}", opt={QUERY_KEY: ("year",)})
     async def showcase(self, request: Request, file_name: FromPath[str]) -> Response | Redirect:

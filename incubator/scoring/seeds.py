@@ -188,6 +188,47 @@ SEED_RUBRICS = (
 )
 
 
+# 政社互动 双向评估: each half-year the street scores the community and the community scores
+# the street's departments.
+TWO_WAY_BANDS = """
+90 | excellent | 优秀
+75 | good | 良好
+60 | pass | 合格
+0 | fail | 不合格
+"""
+SEED_RUBRICS += (
+    (
+        "twoway_street",
+        "双向评估：街道评社区",
+        """
+1 | 依法履职 | 40
+1.1 | 居民自治与民主协商 | 20 | 1 | 居民会议、议事协商、居务公开是否规范
+1.2 | 公共事务与公益事业 | 20 | 1 | 社区公共服务、矛盾调解、邻里互助的成效
+2 | 协助政府工作 | 40
+2.1 | 协议事项落实 | 25 | 1 | 协议书所列协助事项是否按时按质完成
+2.2 | 配合部门工作 | 15 | 1 | 对街道各部门交办工作的响应与反馈
+3 | 居民满意 | 20
+3.1 | 居民评价 | 20 | 1 | 居民对社区服务的评价与投诉处理
+""",
+        TWO_WAY_BANDS,
+    ),
+    (
+        "twoway_community",
+        "双向评估：社区评街道职能部门",
+        """
+1 | 职责清晰 | 30
+1.1 | 协议外事项 | 30 | 1 | 是否按协议书交办事项，协议外事项是否经准入程序
+2 | 支持保障 | 40
+2.1 | 经费与人员保障 | 20 | 1 | 工作经费是否按时足额拨付，所需人员是否到位
+2.2 | 业务指导 | 20 | 1 | 部门对社区工作的指导、培训与协调
+3 | 工作作风 | 30
+3.1 | 服务态度与效率 | 30 | 1 | 对社区反映问题的回应速度与解决情况
+""",
+        TWO_WAY_BANDS,
+    ),
+)
+
+
 async def ensure_seed_rubrics() -> None:
     for code, name, indicators, bands in SEED_RUBRICS:
         await ensure_rubric(code, name, indicators, bands)

@@ -15,6 +15,7 @@ from incubator.core.locking import StaleVersionError
 from incubator.core.scoping import NotVisible
 from incubator.facilities import metrics, rules, service
 from incubator.facilities.service import FacilityError
+from incubator.regions.service import CommunityChoiceError
 from incubator.workitems import service as workitems
 from incubator.workitems.service import WorkItemError
 from tests.conftest import sql
@@ -118,7 +119,7 @@ async def test_a_community_officer_sees_and_writes_only_their_own_community(boun
     assert await service.get_project(ASSESSOR, project_id) is not None
     with pytest.raises(NotVisible):
         await service.update_project(TENGLONG, project_id, 1, {"name": "x", "kind": "other"})
-    with pytest.raises(FacilityError, match="只能为本社区登记"):
+    with pytest.raises(CommunityChoiceError, match="只能为本社区登记"):
         await new_project(TENGLONG, community_id=1)
     with pytest.raises(NotVisible):
         await service.save_check(

@@ -299,6 +299,15 @@ async def _seed(uploads_dir: Path) -> dict[str, int]:
     meal_point_a = await facilities.create_meal_point(
         com_a, {"name": "祥龙长者食堂", "address": "祥龙社区服务中心"}
     )
+    from incubator.cooperation import service as cooperation
+
+    agreement_a = await cooperation.draft_agreement(com_a, None, 2017)
+    evaluation_a = await cooperation.create_evaluation(
+        staff, {"community_id": com_a.community_id, "evaluated_on": dt.date(2017, 6, 20)}
+    )
+    cooperation_imported = await SheetImport.insert(
+        SheetImport(sheet="cooperation", created_by=com_a.id, file_name="政社.xlsx", status="done")
+    ).returning(SheetImport.id)
     facilities_imported = await SheetImport.insert(
         SheetImport(sheet="facilities", created_by=com_a.id, file_name="阵地.xlsx", status="done")
     ).returning(SheetImport.id)
@@ -325,6 +334,9 @@ async def _seed(uploads_dir: Path) -> dict[str, int]:
         "import_regions": regions_imported[0]["id"],
         "import_facilities": facilities_imported[0]["id"],
         "project_a": project_a,
+        "agreement_a": agreement_a,
+        "evaluation_a": evaluation_a,
+        "import_cooperation": cooperation_imported[0]["id"],
         "meal_point_a": meal_point_a,
         "user_x": app_x.id,
         "round": round_[0]["id"],

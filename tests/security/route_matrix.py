@@ -52,6 +52,8 @@ PARAMS = {
     "point_id": "{meal_point_a}",
     "year": "2017",
     "item": "signage",
+    "agreement_id": "{agreement_a}",
+    "side": "street",
     "rubric_id": "1",
     "file_path": "css/app.css",
     "path": "openapi.yaml",
@@ -102,6 +104,10 @@ FACILITIES_IMPORT = {"import_id": "{import_facilities}"}
 PROJECT = "/facilities/{project_id:int}"
 MEAL_POINT = "/facilities/meal-points/{point_id:int}"
 CHECK = "/facilities/stations/{community_id:int}/{year:int}/{item:str}"
+COOPERATION_IMPORT = {"import_id": "{import_cooperation}"}
+AGREEMENT = "/cooperation/agreements/{agreement_id:int}"
+TWO_WAY = "/cooperation/evaluations/{evaluation_id:int}"
+TWO_WAY_A = {"evaluation_id": "{evaluation_a}"}
 
 # fmt: off
 #                                                               anon   admin  staff  asr    asr2   comA   comB   appX   appY
@@ -300,6 +306,45 @@ MATRIX: tuple[Row, ...] = (
         **FACILITIES_IMPORT),
     row("GET",  "/facilities/import/{import_id:int}/status",   "login  ok     ok     denied denied ok     hidden denied denied",
         **FACILITIES_IMPORT),
+    # -- 政社互动 ------------------------------------------------------------------------------------
+    row("GET",  "/cooperation",                                "login  ok     ok     ok     ok     ok     ok     denied denied"),
+    row("GET",  "/cooperation/export.xlsx",                    "login  ok     ok     ok     ok     ok     ok     denied denied"),
+    row("GET",  "/cooperation/targets",                        "login  ok     ok     ok     ok     ok     ok     denied denied"),
+    # A button without a page: a refusal is flashed on the list (comB naming A is refused).
+    row("POST", "/cooperation/draft",                          "login  ok     ok     denied denied ok     ok     denied denied"),
+    row("GET",  "/cooperation/template/{year:int}",            "login  ok     ok     denied denied denied denied denied denied"),
+    row("POST", "/cooperation/template/{year:int}",            "login  bad    bad    denied denied denied denied denied denied"),
+    row("GET",  AGREEMENT,                                     "login  ok     ok     ok     ok     ok     hidden denied denied"),
+    row("GET",  AGREEMENT + "/edit",                           "login  ok     ok     denied denied ok     hidden denied denied"),
+    row("POST", AGREEMENT + "/edit",                           "login  bad    bad    denied denied bad    hidden denied denied"),
+    row("POST", AGREEMENT + "/sign",                           "login  ok     ok     denied denied ok     hidden denied denied"),
+    row("POST", AGREEMENT + "/notes",                          "login  ok     ok     denied denied ok     hidden denied denied"),
+    row("GET",  "/cooperation/evaluations",                    "login  ok     ok     ok     ok     ok     ok     denied denied"),
+    row("GET",  "/cooperation/evaluations/export.xlsx",        "login  ok     ok     ok     ok     ok     ok     denied denied"),
+    row("POST", "/cooperation/evaluations",                    "login  ok     ok     denied denied denied denied denied denied"),
+    row("GET",  TWO_WAY,                                       "login  ok     ok     ok     ok     ok     hidden denied denied",
+        **TWO_WAY_A),
+    # The street's sheet is the street's to fill, the community's sheet the community's.
+    row("GET",  TWO_WAY + "/{side:str}",                       "login  ok     ok     denied denied hidden hidden denied denied",
+        **TWO_WAY_A),
+    row("POST", TWO_WAY + "/{side:str}",                       "login  bad    bad    denied denied hidden hidden denied denied",
+        **TWO_WAY_A),
+    row("GET",  TWO_WAY + "/{side:str}",                       "login  hidden hidden denied denied ok     hidden denied denied",
+        "community side", side="community", **TWO_WAY_A),
+    row("POST", TWO_WAY + "/{side:str}",                       "login  hidden hidden denied denied bad    hidden denied denied",
+        "community side", side="community", **TWO_WAY_A),
+    row("GET",  "/cooperation/funding",                        "login  ok     ok     ok     ok     ok     ok     denied denied"),
+    row("POST", "/cooperation/funding",                        "login  ok     ok     denied denied denied denied denied denied"),
+    row("POST", "/cooperation/funding/pilots",                 "login  ok     ok     denied denied denied denied denied denied"),
+    row("GET",  "/cooperation/import",                         "login  ok     ok     denied denied ok     ok     denied denied"),
+    row("POST", "/cooperation/import",                         "login  ok     ok     denied denied ok     ok     denied denied"),
+    row("GET",  "/cooperation/import/template.xlsx",           "login  ok     ok     denied denied ok     ok     denied denied"),
+    row("GET",  "/cooperation/import/{import_id:int}",         "login  ok     ok     denied denied ok     hidden denied denied",
+        **COOPERATION_IMPORT),
+    row("GET",  "/cooperation/import/{import_id:int}/status",  "login  ok     ok     denied denied ok     hidden denied denied",
+        **COOPERATION_IMPORT),
+    row("GET",  "/reports/{kind:str}/{file_name:str}",         "login  ok     ok     ok     ok     ok     hidden hidden hidden",
+        "cooperation agreement", kind="cooperation", file_name="{agreement_a}.pdf"),
     # -- the JSON API ------------------------------------------------------------------------------
     row("GET",  "/api/v1/me",                                  "login  ok     ok     ok     ok     ok     ok     ok     ok"),
     row("GET",  "/api/v1/communities",                         "login  ok     ok     ok     ok     ok     ok     denied denied"),
@@ -308,6 +353,7 @@ MATRIX: tuple[Row, ...] = (
     row("GET",  "/api/v1/activities",                          "login  ok     ok     ok     ok     ok     ok     ok     ok"),
     row("GET",  "/api/v1/evaluations",                         "login  ok     ok     ok     ok     ok     ok     denied denied"),
     row("GET",  "/api/v1/facilities",                          "login  ok     ok     ok     ok     ok     ok     denied denied"),
+    row("GET",  "/api/v1/cooperation/agreements",              "login  ok     ok     ok     ok     ok     ok     denied denied"),
     # -- last, as on main they change what they should not: appX's token, another scope's keys -----
     row("POST", "/profile/tokens/{token_id:int}/revoke",       "login  hidden hidden hidden hidden hidden hidden ok     hidden"),
     # comA names an organization of 新龙社区 with community A (on A's own activity).
@@ -402,6 +448,33 @@ FORMS: dict[str, dict] = {
     MEAL_POINT + "/archive": {"version": "1"},
     CHECK: {"done": "1", "checked_on": "2017-05-01", "version": "0"},
     "/facilities/import": {},
+    "/cooperation/draft": {},
+    "/cooperation/template/{year:int}": {
+        "title": "被篡改",
+        "street_party": "x",
+        "duties": "x",
+        "assists": "x",
+        "version": "0",
+    },
+    AGREEMENT + "/edit": {
+        "title": "被篡改",
+        "street_party": "x",
+        "community_party": "x",
+        "duties": "x",
+        "assists": "x",
+        "version": "1",
+    },
+    AGREEMENT + "/sign": {"signed_on": "2017-05-01", "version": "1"},
+    AGREEMENT + "/notes": {"item": "duties:1", "action": "越权记录"},
+    "/cooperation/evaluations": {"community_id": "{community_a}", "evaluated_on": "2017-06-01"},
+    TWO_WAY + "/{side:str}": {"sheet_version": "1", "action": "save"},
+    "/cooperation/funding": {"community_id": "{community_a}", "year": "2017", "amount": "1000"},
+    "/cooperation/funding/pilots": {
+        "community_id": "{community_a}",
+        "year": "2017",
+        "area": "grids",
+    },
+    "/cooperation/import": {},
     "/evaluations/{evaluation_id:int}/downgrade": {
         "downgraded_on": "2017-06-01",
         "downgraded_to": "1A",
@@ -457,6 +530,8 @@ FILES = {
     "/activities/import": ("file", "png"),
     "/communities/import": ("file", "png"),
     "/facilities/import": ("file", "png"),
+    "/cooperation/import": ("file", "png"),
+    AGREEMENT + "/sign": ("scan", "pdf"),
     PROJECT + "/progress": ("photo", "png"),
     CHECK: ("photo", "png"),
     "/activities/{activity_id:int}/files": ("file", "png"),

@@ -77,3 +77,19 @@ def test_another_communitys_facilities_are_in_no_list_export_or_api_answer(world
         own = seen()
         assert project in own and meal_point in own
     world.forget()
+
+
+def test_another_communitys_agreement_and_evaluations_are_in_no_list_or_api_answer(world):
+    """comB sees nothing of A's agreement or A's two-way evaluation; comA and staff see both."""
+    get = world.client.get
+    pages = ("/cooperation?year=2017", "/cooperation/evaluations", "/api/v1/cooperation/agreements")
+    world.use("comB")
+    for path in (*pages, "/cooperation/targets?year=2017", "/cooperation/funding?year=2017"):
+        response = get(path)
+        assert response.status_code == 200, path
+        assert "祥龙社区" not in response.text, path
+    for persona in ("comA", "staff"):
+        world.use(persona)
+        for path in pages:
+            assert "祥龙社区" in get(path).text, (persona, path)
+    world.forget()
