@@ -140,15 +140,23 @@ IMPORTED_NOTE = N_("由表格导入")
 
 
 async def _update_evaluations(_actor: CurrentUser, pairs: list[tuple[int, dict[str, Any]]]) -> None:
+    """A blank score leaves the stored one, and a side scored on its sheet keeps its score
+    (an older export imported again never undoes a newer score)."""
     for evaluation_id, values in pairs:
-        await TwoWayEvaluation.update(
-            {
-                TwoWayEvaluation.street_score: values["street_score"],
-                TwoWayEvaluation.community_score: values["community_score"],
-                TwoWayEvaluation.version: TwoWayEvaluation.version + 1,
-                TwoWayEvaluation.updated_at: dt.datetime.now(dt.UTC),
-            }
-        ).where(TwoWayEvaluation.id == evaluation_id)
+        stored = await TwoWayEvaluation.select().where(TwoWayEvaluation.id == evaluation_id).first()
+        changes = {
+            getattr(TwoWayEvaluation, f"{side}_score"): values[f"{side}_score"]
+            for side in ("street", "community")
+            if values[f"{side}_score"] is not None and stored[f"{side}_sheet"] is None
+        }
+        if changes:
+            await TwoWayEvaluation.update(
+                {
+                    **changes,
+                    TwoWayEvaluation.version: TwoWayEvaluation.version + 1,
+                    TwoWayEvaluation.updated_at: dt.datetime.now(dt.UTC),
+                }
+            ).where(TwoWayEvaluation.id == evaluation_id)
 
 
 EVALUATIONS = Importer(

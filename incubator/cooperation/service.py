@@ -101,9 +101,13 @@ async def save_template(actor: CurrentUser, year: int, version: int, data: dict)
         if current is None:
             if version != 0:
                 raise CooperationError(_("模板已被他人修改，请刷新后再保存"))
-            rows = await AgreementTemplate.insert(AgreementTemplate(year=year, **values)).returning(
-                AgreementTemplate.id
+            rows = (
+                await AgreementTemplate.insert(AgreementTemplate(year=year, **values))
+                .on_conflict(action="DO NOTHING")
+                .returning(AgreementTemplate.id)
             )
+            if not rows:  # another saved the year's first template at this moment
+                raise CooperationError(_("模板已被他人修改，请刷新后再保存"))
             await audit.record(actor, "agreement_template", rows[0]["id"], "create", after=values)
             return
         await update_versioned(AgreementTemplate, current["id"], version, values)
@@ -301,6 +305,9 @@ async def sign(
         current = await get_agreement(actor, agreement_id)
         if current is None:
             raise NotVisible()
+        if current["signed_on"] is not None and actor.role not in STREET_ROLES:
+            message = _("协议书已登记签订；如需更正签订日期，请联系街道工作人员")
+            raise CooperationError(message, {"signed_on": message})
         if problem := rules.signing_error(signed_on, current["year"], local_today()):
             raise CooperationError(problem, {"signed_on": problem})
         values: dict[str, Any] = {"signed_on": signed_on}
@@ -323,7 +330,12 @@ async def sign(
             raise CooperationError(message, {"scan": message})
         await update_versioned(CooperationAgreement, agreement_id, version, values)
         await audit.record(
-            actor, "cooperation_agreement", agreement_id, "sign", after={"signed_on": signed_on}
+            actor,
+            "cooperation_agreement",
+            agreement_id,
+            "sign",
+            before={"signed_on": current["signed_on"]},
+            after={"signed_on": signed_on},
         )
 
 
@@ -516,17 +528,31 @@ async def save_scores(
     page = await score_page(actor, evaluation_id, side)
     if page["sheet"].get("id") is not None and page["sheet"]["scorer"] != actor.id:
         raise CooperationError(_("这一方的评分已由其他人填写"))
+    column = getattr(TwoWayEvaluation, f"{side}_sheet")
     async with write_transaction():
         sheet_id = await scoring.open_sheet(actor, page["rubric"]["id"], (SUBJECT, evaluation_id))
-        total = await scoring.save_sheet(
-            actor, sheet_id, sheet_version, points, comments, comment, submit
-        )
+        try:
+            total = await scoring.save_sheet(
+                actor, sheet_id, sheet_version, points, comments, comment, submit
+            )
+        except scoring.ScoringError as exc:
+            raise CooperationError(exc.message, exc.errors, exc.details) from None
         values: dict[str, Any] = {f"{side}_sheet": sheet_id}
         if submit:
             values[f"{side}_score"] = Decimal(str(total)).quantize(Decimal("0.01"))
-        await TwoWayEvaluation.update(
-            {getattr(TwoWayEvaluation, k): v for k, v in values.items()}
-        ).where(TwoWayEvaluation.id == evaluation_id)
+        # The side's sheet is the first one saved: another staff member's sheet, saved while
+        # this one was being filled, is not replaced.
+        taken = (
+            await TwoWayEvaluation.update(
+                {getattr(TwoWayEvaluation, k): v for k, v in values.items()}
+            )
+            .where(
+                (TwoWayEvaluation.id == evaluation_id) & (column.is_null() | (column == sheet_id))
+            )
+            .returning(TwoWayEvaluation.id)
+        )
+        if not taken:
+            raise CooperationError(_("这一方的评分已由其他人填写"))
         if submit:
             await audit.record(
                 actor, "two_way_evaluation", evaluation_id, "score", after={side: total}

@@ -61,6 +61,7 @@ class AgreementController(Controller):
                 "sort": query.sort,
                 "params": {**query.params, "year": str(year)},
                 "may_edit": user.role in EDITORS,
+                "may_import": user.role in STREET,
                 "may_manage": user.role in STREET,
             },
         )
@@ -131,6 +132,9 @@ class AgreementController(Controller):
                 "lists": rules.LISTS,
                 "notes": await service.notes(agreement_id),
                 "may_edit": user.role in EDITORS,
+                # Once signed, only the street corrects the date.
+                "may_sign": user.role in STREET
+                or (user.role in EDITORS and agreement["signed_on"] is None),
                 "item_choices": items,
                 "sign_form": formlib.empty(
                     forms.SIGN,
@@ -369,10 +373,12 @@ class FundingController(Controller):
         )
 
 
+# The street's register: evaluations are the street's to open and signings come with a scan on
+# the agreement's page, so communities do not import these sheets.
 ImportController = import_controller(
     importer.BOOK,
     path="/cooperation/import",
-    roles=allow(*EDITORS),
+    roles=allow(*STREET),
     back=("/cooperation", N_("政社互动")),
     title=N_("导入协议书与双向评估"),
     template_name=N_("政社互动导入模板"),

@@ -28,3 +28,15 @@ async def next_values(key: str, count: int) -> list[int]:
         )
     last = rows[0]["value"]
     return list(range(last - count + 1, last + 1))
+
+
+async def raise_to(key: str, value: int) -> None:
+    """The counter is at least `value` afterwards: a number taken from elsewhere (an imported
+    record keeps its own) is never given out again."""
+    async with write_transaction():
+        await Counter.insert(Counter(key=key, value=0)).on_conflict(
+            target=Counter.key, action="DO NOTHING"
+        )
+        await Counter.update({Counter.value: value}).where(
+            (Counter.key == key) & (Counter.value < value)
+        )

@@ -11,8 +11,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from incubator.core import sequences
 from incubator.core.auth import CurrentUser
 from incubator.core.i18n import N_, _
+from incubator.core.roles import COMMUNITY
 from incubator.core.scoping import where_all
 from incubator.facilities import rules
 from incubator.facilities.service import project_scope
@@ -32,24 +34,35 @@ IMPORTED = N_("由表格导入")
 # --- 阵地项目 --------------------------------------------------------------------------------
 
 
+# The steps only 建设管理中心 (staff) records on the project page; a community's import may
+# not set or change them either.
+STAFF_STEPS = ("approved_on", "completed_on")
+
+
 async def _check_projects(actor: CurrentUser, rows: list[Row]) -> None:
     await only_own_community(actor, rows)
     # A stored number belongs to its community: a row may not move it to another one.
     numbers = [r.values["number"] for r in rows]
     stored = {
-        r["number"]: r["code"]
+        r["number"]: r
         for r in await FacilityProject.select(
-            FacilityProject.number, FacilityProject.community.code.as_alias("code")
+            FacilityProject.number,
+            FacilityProject.community.code.as_alias("code"),
+            *(getattr(FacilityProject, name) for name in STAFF_STEPS),
         ).where(FacilityProject.number.is_in(numbers or [""]))
     }
     for row in rows:
-        code = stored.get(row.values["number"])
-        if code is not None and code != row.values["community_code"]:
+        current = stored.get(row.values["number"])
+        if current is not None and current["code"] != row.values["community_code"]:
             row.errors.append(
                 _("项目编号“{number}”已属于社区“{code}”").format(
-                    number=row.values["number"], code=code
+                    number=row.values["number"], code=current["code"]
                 )
             )
+        if actor.role == COMMUNITY and any(
+            row.values[name] != (current[name] if current else None) for name in STAFF_STEPS
+        ):
+            row.errors.append(_("审核通过日期和完工日期由建设管理中心登记，社区导入不能填写或修改"))
 
 
 async def _existing_projects(keys: list[str]) -> Mapping[str, int]:
@@ -98,10 +111,23 @@ async def _insert_projects(actor: CurrentUser, batch: list[dict[str, Any]]) -> N
         await FacilityProject.update({FacilityProject.work_item: item_id}).where(
             FacilityProject.id == project_id
         )
+        # A number the import brought is never given out again by the project form.
+        sequence = rules.number_sequence(values["number"], values["community_code"], values["year"])
+        if sequence is not None:
+            await sequences.raise_to(rules.counter_key(community_id, values["year"]), sequence)
 
 
 async def _update_projects(actor: CurrentUser, pairs: list[tuple[int, dict[str, Any]]]) -> None:
     for project_id, values in pairs:
+        stored = (
+            await FacilityProject.select(
+                FacilityProject.work_item,
+                FacilityProject.work_item.status.as_alias("status"),
+                *(getattr(FacilityProject, name) for name in rules.DATE_ORDER),
+            )
+            .where(FacilityProject.id == project_id)
+            .first()
+        )
         await FacilityProject.update(
             {
                 **{getattr(FacilityProject, k): v for k, v in _project_columns(values).items()},
@@ -109,21 +135,12 @@ async def _update_projects(actor: CurrentUser, pairs: list[tuple[int, dict[str, 
                 FacilityProject.updated_at: dt.datetime.now(dt.UTC),
             }
         ).where(FacilityProject.id == project_id)
-        row = (
-            await FacilityProject.select(FacilityProject.work_item)
-            .where(FacilityProject.id == project_id)
-            .first()
-        )
-        item = (
-            await workitems.WorkItem.select(workitems.WorkItem.status)
-            .where(workitems.WorkItem.id == row["work_item"])
-            .first()
-        )
-        # A cancelled project stays cancelled; otherwise its dates say where it stands.
-        if item is not None and item["status"] != rules.CANCELLED:
+        # Where it stands changes only with its dates: a returned or cancelled project whose
+        # dates the row repeats stays as it is.
+        if any(stored[name] != values[name] for name in rules.DATE_ORDER):
             status = rules.status_from_dates(values)
             await workitems.restate(
-                actor, row["work_item"], status, rules.due_date(status, values["year"]), IMPORTED
+                actor, stored["work_item"], status, rules.due_date(status, values["year"]), IMPORTED
             )
 
 
@@ -151,7 +168,10 @@ async def project_rows(user: CurrentUser, clauses: list[Any]) -> list[dict[str, 
             FacilityProject.lead_unit,
             FacilityProject.partner_units,
             *(getattr(FacilityProject, name) for name in rules.DATE_ORDER),
-        ).order_by(FacilityProject.number),
+        )
+        # The sheet cannot say 撤销: a cancelled project is left out, as it counts for nothing.
+        .where(FacilityProject.work_item.status != rules.CANCELLED)
+        .order_by(FacilityProject.number),
         project_scope(user),
         *clauses,
     )
@@ -195,10 +215,23 @@ async def _insert_checklists(actor: CurrentUser, batch: list[dict[str, Any]]) ->
 
 
 async def _update_checklists(actor: CurrentUser, pairs: list[tuple[int, dict[str, Any]]]) -> None:
-    """Each item set as the row says; an item ticked on the page keeps its photo and note."""
+    """Each item as the row says. The sheet holds one check date a checklist: an item whose
+    answer the row repeats keeps its own date, photo and note (an export imports again
+    unchanged); an item whose answer changed takes the row's date."""
     for community_id, values in pairs:
+        stored = {
+            r["item"]: r
+            for r in await StationCheck.select(
+                StationCheck.id, StationCheck.item, StationCheck.done, StationCheck.checked_on
+            ).where(
+                (StationCheck.community == community_id) & (StationCheck.year == values["year"])
+            )
+        }
         for record in _check_rows(actor, community_id, values):
-            changed = (
+            current = stored.get(record.item)
+            if current is None:
+                await StationCheck.insert(record)
+            elif current["done"] != record.done or current["checked_on"] is None:
                 await StationCheck.update(
                     {
                         StationCheck.done: record.done,
@@ -206,16 +239,7 @@ async def _update_checklists(actor: CurrentUser, pairs: list[tuple[int, dict[str
                         StationCheck.version: StationCheck.version + 1,
                         StationCheck.updated_at: dt.datetime.now(dt.UTC),
                     }
-                )
-                .where(
-                    (StationCheck.community == community_id)
-                    & (StationCheck.year == record.year)
-                    & (StationCheck.item == record.item)
-                )
-                .returning(StationCheck.id)
-            )
-            if not changed:
-                await StationCheck.insert(record)
+                ).where(StationCheck.id == current["id"])
 
 
 CHECKLISTS = Importer(

@@ -7,6 +7,7 @@ import datetime as dt
 
 from piccolo.query.functions.aggregate import Count
 
+from incubator.core.i18n import LOCAL_TZ
 from incubator.core.metrics import Figure, percent
 from incubator.core.pagination import query_string
 from incubator.facilities import rules
@@ -19,13 +20,18 @@ F2_ITEMS = len(rules.STATION_ITEMS)
 
 async def f1(community_id: int, year: int, as_of: dt.date) -> Figure:
     """Projects approved by 30 June and in use by 31 December (both on or before the as-of
-    date), of all the community's projects of the year; none: not applicable. A cancelled
-    (撤销) or archived project is not one of its projects."""
+    date), of all the community's projects of the year; none: not applicable. An archived
+    project is not one of its projects, nor one cancelled (撤销) on or before the as-of date
+    (one cancelled later still counted then)."""
+    after_as_of = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time(), LOCAL_TZ)
     counted = (
         (FacilityProject.community == community_id)
         & (FacilityProject.year == year)
         & FacilityProject.archived.eq(False)
-        & (FacilityProject.work_item.status != rules.CANCELLED)
+        & (
+            (FacilityProject.work_item.status != rules.CANCELLED)
+            | (FacilityProject.work_item.closed_at >= after_as_of)
+        )
     )
     row = await FacilityProject.select(Count(FacilityProject.id, alias="n")).where(counted).first()
     denominator = (row or {}).get("n") or 0

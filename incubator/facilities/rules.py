@@ -187,6 +187,14 @@ def counter_key(community_id: int, year: int) -> str:
     return f"facility_project:{community_id}:{year}"
 
 
+def number_sequence(number: str, community_code: str, year: int) -> int | None:
+    """The sequence of a project number that belongs to this community and year
+    (社区代码-年度-序号), or None when the number is not one of theirs."""
+    prefix = f"{community_code}-{year}-"
+    tail = number[len(prefix) :] if number.startswith(prefix) else ""
+    return int(tail) if tail.isascii() and tail.isdigit() and len(tail) <= 6 else None
+
+
 # --- the three-stations checklist -----------------------------------------------------------
 
 STATION_ITEMS = (
@@ -226,6 +234,9 @@ def project_key(values: Mapping[str, Any]) -> str:
 
 def check_project_row(values: dict[str, Any], lookups: Mapping[str, Any]) -> list[str]:
     errors = community_code_error(values, lookups) + _year_error(values["year"])
+    code, year = values.get("community_code"), values.get("year")
+    if code and year and number_sequence(values["number"], code, year) is None:
+        errors.append(_("项目编号应为“{code}-{year}-序号”").format(code=code, year=year))
     dates = {name: values.get(name) for name in DATE_ORDER}
     errors += date_errors(dates, lookups["today"])
     year = values["year"]

@@ -209,8 +209,12 @@ async def create_project(actor: CurrentUser, data: dict[str, Any]) -> int:
     async with write_transaction():
         community = await record_community(actor, data.get("community_id"))
         values = _project_values(data)
-        sequence = await sequences.next_value(rules.counter_key(community["id"], year))
-        number = rules.project_number(community["code"], year, sequence)
+        # Numbers an import brought are skipped (the import raises the counter past them too).
+        while True:
+            sequence = await sequences.next_value(rules.counter_key(community["id"], year))
+            number = rules.project_number(community["code"], year, sequence)
+            if not await FacilityProject.exists().where(FacilityProject.number == number):
+                break
         rows = await FacilityProject.insert(
             FacilityProject(number=number, community=community["id"], year=year, **values)
         ).returning(FacilityProject.id)

@@ -200,7 +200,10 @@ async def restate(
     item = (
         await WorkItem.select(WorkItem.status, WorkItem.kind).where(WorkItem.id == item_id).first()
     )
-    if item is None or (item["status"] == status and not note):
+    if item is None:
+        return
+    if item["status"] == status:  # where it stood: its deadline follows, its history stays
+        await WorkItem.update({WorkItem.due_date: due_date}).where(WorkItem.id == item_id)
         return
     k = rules.kind(item["kind"])
     if status not in dict(k.statuses):
@@ -217,8 +220,7 @@ async def restate(
                 WorkItem.updated_at: dt.datetime.now(dt.UTC),
             }
         ).where(WorkItem.id == item_id)
-        if item["status"] != status:
-            await _event(item_id, actor, item["status"], status, note)
+        await _event(item_id, actor, item["status"], status, note)
 
 
 async def add_note(

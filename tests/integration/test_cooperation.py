@@ -291,3 +291,32 @@ def test_a_community_officer_signs_with_the_scan_and_prints_the_agreement(client
     assert "2017-05-01" in client.get(location).text
     pdf = client.get("/reports/cooperation/" + location.rsplit("/", 1)[1] + ".pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+async def test_a_signed_agreement_is_corrected_only_by_the_street(bound, tmp_path):
+    agreement_id = await signed(XIANGLONG, None, D(2017, 9, 1), tmp_path)
+    with pytest.raises(CooperationError, match="如需更正签订日期"):
+        await service.sign(XIANGLONG, agreement_id, 2, D(2017, 6, 1), None, tmp_path, 10**7)
+    await service.sign(STAFF, agreement_id, 2, D(2017, 8, 30), None, tmp_path, 10**7)
+    assert (await service.get_agreement(STAFF, agreement_id))["signed_on"] == D(2017, 8, 30)
+
+
+async def test_an_incomplete_sheet_is_refused_in_words_and_an_import_keeps_sheet_scores(bound):
+    from incubator.cooperation import importer
+
+    evaluation_id = await service.create_evaluation(
+        STAFF, {"community_id": 1, "evaluated_on": D(2017, 6, 20)}
+    )
+    page = await service.score_page(STAFF, evaluation_id, service.STREET_SIDE)
+    with pytest.raises(CooperationError) as refused:
+        await service.save_scores(
+            STAFF, evaluation_id, service.STREET_SIDE, page["sheet"]["version"], {}, {}, "", True
+        )
+    assert refused.value.details  # each missing score named
+    await score(STAFF, evaluation_id, service.STREET_SIDE, 0.9)
+    # An older row: a blank community score and another street score.
+    await importer.EVALUATIONS.update(
+        STAFF, [(evaluation_id, {"street_score": Decimal("50"), "community_score": None})]
+    )
+    evaluation = await service.get_evaluation(STAFF, evaluation_id)
+    assert (evaluation["street_score"], evaluation["community_score"]) == (Decimal("90.00"), None)

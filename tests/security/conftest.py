@@ -333,7 +333,7 @@ async def _seed(uploads_dir: Path) -> dict[str, int]:
         staff, {"community_id": com_a.community_id, "evaluated_on": dt.date(2017, 6, 20)}
     )
     cooperation_imported = await SheetImport.insert(
-        SheetImport(sheet="cooperation", created_by=com_a.id, file_name="政社.xlsx", status="done")
+        SheetImport(sheet="cooperation", created_by=staff.id, file_name="政社.xlsx", status="done")
     ).returning(SheetImport.id)
     facilities_imported = await SheetImport.insert(
         SheetImport(sheet="facilities", created_by=com_a.id, file_name="阵地.xlsx", status="done")

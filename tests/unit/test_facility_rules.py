@@ -159,3 +159,13 @@ def test_a_checklist_row_needs_its_four_answers_and_a_date_in_its_year():
     assert "“标识标牌齐全”只能填“是”或“否”" in errors
     assert "核查日期应在年度 2017 年内" in errors
     assert values["public_service"] is True and values["organization"] is False
+
+
+def test_a_project_number_belongs_to_its_community_and_year():
+    assert rules.number_sequence("LHT-01-2017-07", "LHT-01", 2017) == 7
+    assert rules.number_sequence("LHT-02-2017-07", "LHT-01", 2017) is None
+    assert rules.number_sequence("LHT-01-2018-07", "LHT-01", 2017) is None
+    assert rules.number_sequence("LHT-01-2017-x", "LHT-01", 2017) is None
+    raw = {"number": "LHT-02-2017-01", "community_code": "LHT-01", "name": "x", "kind": "其他"}
+    _values, errors = clean_row(rules.PROJECT_SHEET, {**raw, "year": 2017}, LOOKUPS)
+    assert "项目编号应为“LHT-01-2017-序号”" in errors
